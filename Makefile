@@ -1,0 +1,46 @@
+# The assistant's commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+MODEL = $(shell $(PY) -m scripts.model_key)
+
+.PHONY: help setup run train validate lint pytest nlu-eval test-stories test clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: ## Create .venv (Python 3.10) and install all pinned dependencies in one resolve
+	@scripts/setup_venv.sh
+
+run: setup ## Set up, train if the model is missing or stale, start everything on localhost:8080
+	@$(PY) -m scripts.run
+
+train: setup ## Train a model only if config, domain or data changed
+	@$(PY) -m scripts.train_if_needed >/dev/null
+
+validate: setup ## Check the training data and domain (warnings fail)
+	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
+
+lint: setup ## Ruff over all Python code
+	$(VENV)/bin/ruff check .
+
+pytest: setup ## Unit tests of actions, scripts, content and web page
+	$(PY) -m pytest -q
+
+nlu-eval: train ## Held-out Dutch NLU evaluation (fails below 95% accuracy or 0.93 macro F1)
+	$(PY) -m scripts.nlu_eval --model $(MODEL)
+
+test-stories: train ## Conversation test stories (fails on any prediction error)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
+
+test: setup lint pytest validate train nlu-eval test-stories ## Set up and run the whole test suite (what CI runs)
+	@echo "==> all checks passed"
+
+clean: ## Remove trained models and reports (keeps .venv)
+	rm -rf models reports results .pytest_cache .ruff_cache

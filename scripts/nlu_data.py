@@ -1,0 +1,56 @@
+"""Reads NLU examples from Rasa YAML files (training data and held-out set)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable, List, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING_DIR = ROOT / "data" / "nlu"
+HELDOUT_DIR = ROOT / "tests" / "nlu_heldout"
+
+Example = Tuple[str, str]  # (label, text); label is "intent" or "faq/<topic>"
+
+
+def read_examples(files: Iterable[Path]) -> List[Example]:
+    """Returns every (label, text) pair in the given NLU files.
+
+    Args:
+        files: Rasa YAML NLU files.
+
+    Returns:
+        The examples in file order.
+    """
+    examples: List[Example] = []
+    for path in files:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in content.get("nlu") or []:
+            label = block.get("intent")
+            if not label:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    examples.append((label, line[2:].strip()))
+    return examples
+
+
+def training_examples() -> List[Example]:
+    """Returns every training example under data/nlu."""
+    return read_examples(sorted(TRAINING_DIR.glob("*.yml")))
+
+
+def heldout_examples() -> List[Example]:
+    """Returns every held-out example under tests/nlu_heldout."""
+    return read_examples(sorted(HELDOUT_DIR.glob("*.yml")))
+
+
+def normalise(text: str) -> str:
+    """Lower-cases and strips punctuation and accents, to find near-copies."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()

@@ -1,0 +1,95 @@
+"""Evaluates the trained model on the held-out Dutch set; fails below the bar.
+
+A prediction counts as correct only when the full label matches: the intent,
+and for FAQ questions also the topic the ResponseSelector picked. A fallback
+(``nlu_fallback``) counts as wrong. Prints accuracy, macro F1 and the
+confusions, and writes them to reports/nlu_heldout.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Mapping
+
+from scripts.nlu_data import ROOT, heldout_examples, normalise, training_examples
+
+MIN_ACCURACY = 0.95
+MIN_MACRO_F1 = 0.93
+
+
+def full_label(parse: Mapping[str, Any]) -> str:
+    """Returns "intent", or "faq/<topic>" for a retrieval intent."""
+    intent = (parse.get("intent") or {}).get("name") or "none"
+    selector = (parse.get("response_selector") or {}).get(intent)
+    if selector:
+        key = ((selector.get("response") or {}).get("intent_response_key")) or ""
+        if key:
+            return key
+    return intent
+
+
+def macro_f1(gold: List[str], predicted: List[str]) -> float:
+    """Macro-averaged F1 over the gold labels."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0))
+
+
+async def predict(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
+    """Parses every text with the model's NLU pipeline."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def main() -> int:
+    """Runs the evaluation; returns 1 when a threshold is not met."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu_heldout.json")
+    args = parser.parse_args()
+
+    heldout = heldout_examples()
+    seen = {normalise(text) for _, text in training_examples()}
+    leaked = [text for _, text in heldout if normalise(text) in seen]
+    if leaked:
+        print(f"error: {len(leaked)} held-out examples are also training data: {leaked[:5]}")
+        return 1
+
+    parses = asyncio.run(predict(args.model, [text for _, text in heldout]))
+    gold = [label for label, _ in heldout]
+    predicted = [full_label(p) for p in parses]
+    correct = sum(g == p for g, p in zip(gold, predicted, strict=False))
+    accuracy = correct / len(gold)
+    f1 = macro_f1(gold, predicted)
+    errors = [
+        {"text": text, "expected": g, "predicted": p}
+        for (g, text), p in zip(heldout, predicted, strict=False) if g != p
+    ]
+    confusions = Counter((e["expected"], e["predicted"]) for e in errors).most_common()
+    report = {
+        "examples": len(gold), "labels": len(set(gold)), "correct": correct,
+        "accuracy": round(accuracy, 4), "macro_f1": round(f1, 4),
+        "min_accuracy": MIN_ACCURACY, "min_macro_f1": MIN_MACRO_F1, "errors": errors,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    for (expected, got), count in confusions:
+        print(f"  {count}x {expected} -> {got}")
+    print(f"held-out NLU: {len(gold)} examples, {len(set(gold))} labels, "
+          f"accuracy {accuracy:.4f} (min {MIN_ACCURACY}), macro F1 {f1:.4f} (min {MIN_MACRO_F1})")
+    if accuracy < MIN_ACCURACY or f1 < MIN_MACRO_F1:
+        print("FAILED: held-out NLU quality below the bar")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Shared fixtures: the real domain and real trackers built from real events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa_sdk import Tracker
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def domain() -> Domain:
+    """The assistant's real domain, merged from domain/."""
+    return Domain.load(str(ROOT / "domain"))
+
+
+@pytest.fixture(scope="session")
+def domain_dict(domain: Domain) -> Dict[str, Any]:
+    """The domain as the action server receives it."""
+    return domain.as_dict()
+
+
+def user_turn(intent: str, text: str, confidence: float = 0.9,
+              faq_ranking: Optional[List[tuple]] = None) -> UserUttered:
+    """Builds a user message event with realistic parse data."""
+    parse: Dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "entities": [],
+    }
+    if faq_ranking:
+        parse["response_selector"] = {
+            "faq": {
+                "response": {"intent_response_key": f"faq/{faq_ranking[0][0]}",
+                             "confidence": faq_ranking[0][1]},
+                "ranking": [{"intent_response_key": f"faq/{key}", "confidence": conf}
+                            for key, conf in faq_ranking],
+            }
+        }
+    return UserUttered(text, intent=parse["intent"], parse_data=parse)
+
+
+def make_tracker(domain: Domain, turns: List[List[Event]]) -> Tracker:
+    """Plays events into a Rasa tracker and converts it to the SDK's Tracker."""
+    events: List[Event] = [ActionExecuted("action_listen")]
+    for turn in turns:
+        events.extend(turn)
+    rasa_tracker = DialogueStateTracker.from_events("test-user", events, domain.slots)
+    return Tracker.from_dict(rasa_tracker.current_state(EventVerbosity.ALL))

@@ -1,0 +1,118 @@
+"""The answers stay inside the content brief: sources, links, numbers, length."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+BRIEF = ROOT.parent / "shared" / "content" / "BRIEF.md"
+SOURCE = ROOT.parent / "shared" / "sources" / "aankondiging-2025-08-11.txt"
+MAX_WORDS_PER_MESSAGE = 70
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december"]
+DATE_RE = re.compile(r"(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})")
+URL_RE = re.compile(r"https://[^\s)]+[^\s).,;]")
+PHONE_RE = re.compile(r"\b(?:0\d{2,3}(?: \d{2,4}){1,3}|112)\b")
+BIG_NUMBER_RE = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b")
+
+
+def all_texts(domain):
+    for name, variations in domain.responses.items():
+        for variation in variations:
+            if variation.get("text"):
+                yield name, variation["text"]
+
+
+def faq_texts(domain):
+    return [(name, text) for name, text in all_texts(domain) if name.startswith("utter_faq/")]
+
+
+@pytest.fixture(scope="module")
+def brief_text() -> str:
+    if not BRIEF.exists():
+        pytest.fail(f"content brief not found at {BRIEF}")
+    return BRIEF.read_text(encoding="utf-8") + SOURCE.read_text(encoding="utf-8")
+
+
+def test_every_message_is_short(domain):
+    too_long = []
+    for name, text in all_texts(domain):
+        for part in re.split(r"\n\s*\n", text):
+            words = len(part.split())
+            if words > MAX_WORDS_PER_MESSAGE:
+                too_long.append((name, words))
+    assert not too_long, f"messages over {MAX_WORDS_PER_MESSAGE} words: {too_long}"
+
+
+def test_every_faq_answer_ends_with_its_source(domain):
+    assert len(faq_texts(domain)) >= 35
+    for name, text in faq_texts(domain):
+        assert text.strip().splitlines()[-1].startswith("Bron:"), name
+
+
+def test_facts_from_the_screening_organisation_carry_a_date(domain):
+    for name, text in all_texts(domain):
+        for line in text.splitlines():
+            if line.startswith("Bron:") and "Bevolkingsonderzoek Nederland" in line:
+                assert DATE_RE.search(line), f"{name}: source line without a date: {line}"
+
+
+def test_links_are_only_those_of_the_brief(domain, brief_text):
+    brief_urls = set(URL_RE.findall(brief_text))
+    found = {url for _, text in all_texts(domain) for url in URL_RE.findall(text)}
+    assert found, "expected links in the answers"
+    assert found <= brief_urls, f"links not in the brief: {found - brief_urls}"
+
+
+def test_phone_numbers_are_only_those_of_the_brief(domain, brief_text):
+    found = {num for _, text in all_texts(domain) for num in PHONE_RE.findall(text)}
+    assert {"088 900 10 00", "112"} <= found
+    assert all(num in brief_text for num in found), found
+
+
+def test_figures_are_those_of_the_brief(domain, brief_text):
+    brief_numbers = {n.replace(",", "") for n in re.findall(r"\d{1,3}(?:,\d{3})+", brief_text)}
+    brief_numbers |= {n.replace(".", "") for n in BIG_NUMBER_RE.findall(brief_text)}
+    for name, text in all_texts(domain):
+        for number in BIG_NUMBER_RE.findall(text):
+            assert number.replace(".", "") in brief_numbers, f"{name}: {number} not in the brief"
+        assert "850.000" not in text, "the 850,000 figure includes other patients; do not use it"
+
+
+def test_no_claim_that_a_police_report_is_needed_for_the_theft(domain):
+    text = domain.responses["utter_faq/police"][0]["text"]
+    assert "hoeft u voor de diefstal van de gegevens zelf geen aangifte te doen" in text
+
+
+def test_content_date_is_the_newest_source_date(domain):
+    meta = yaml.safe_load((ROOT / "actions" / "data" / "content_meta.yml").read_text(encoding="utf-8"))
+    dates = []
+    for _, text in all_texts(domain):
+        for line in text.splitlines():
+            if line.startswith("Bron:"):
+                dates += [date(int(y), MONTHS.index(m) + 1, int(d)) for d, m, y in DATE_RE.findall(line)]
+    assert max(dates).isoformat() == meta["content_date"]
+
+
+def test_quote_is_verbatim_from_the_announcement(domain, brief_text):
+    text = domain.responses["utter_faq/apology"][0]["text"]
+    quote = re.search(r'"([^"]+)"', text).group(1)
+    assert quote in brief_text
+
+
+def test_greeting_warns_not_to_type_personal_data(domain):
+    text = domain.responses["utter_greet"][0]["text"]
+    assert "digitale assistent" in text and "BSN" in text
+    assert len(domain.responses["utter_greet"][0]["buttons"]) >= 3
+
+
+def test_every_answer_offers_at_most_three_follow_ups(domain):
+    for name, variations in domain.responses.items():
+        if name.startswith("utter_faq/"):
+            buttons = variations[0].get("buttons") or []
+            assert 1 <= len(buttons) <= 3, name

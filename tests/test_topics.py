@@ -1,0 +1,73 @@
+"""Topics, answers, buttons and training data agree with each other."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import yaml
+
+from actions.topics import load_catalogue
+from scripts.nlu_data import heldout_examples, normalise, training_examples
+from tests.conftest import ROOT
+
+MIN_TRAINING = 20
+MIN_HELDOUT = 5
+
+
+def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
+    topics = set(load_catalogue().topics)
+    answers = {name.split("/", 1)[1] for name in domain.responses if name.startswith("utter_faq/")}
+    assert topics == answers
+    assert len(topics) >= 35
+
+
+def test_every_button_payload_is_a_canonical_question(domain):
+    catalogue = load_catalogue()
+    questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
+    for name, variations in domain.responses.items():
+        for variation in variations:
+            for button in variation.get("buttons") or []:
+                if button["payload"].startswith("{"):
+                    continue  # filled from a slot by the fallback action (tested there)
+                assert button["payload"] in questions, f"{name}: {button['payload']}"
+                assert not button["payload"].startswith("/"), name
+
+
+def test_canonical_questions_are_training_examples_of_their_topic():
+    catalogue = load_catalogue()
+    training = set(training_examples())
+    for key, topic in catalogue.topics.items():
+        assert (f"faq/{key}", topic.question) in training, key
+    for intent, topic in catalogue.extra.items():
+        assert (intent, topic.question) in training, intent
+
+
+def test_enough_training_and_heldout_examples_per_label(domain):
+    train_counts = Counter(label for label, _ in training_examples())
+    heldout_counts = Counter(label for label, _ in heldout_examples())
+    declared = yaml.safe_load((ROOT / "domain" / "core.yml").read_text(encoding="utf-8"))["intents"]
+    labels = {f"faq/{key}" for key in load_catalogue().topics} | (set(declared) - {"faq"})
+    for label in labels:
+        assert train_counts[label] >= MIN_TRAINING, f"{label}: {train_counts[label]} training examples"
+        assert heldout_counts[label] >= MIN_HELDOUT, f"{label}: {heldout_counts[label]} held-out examples"
+    assert set(heldout_counts) <= labels
+
+
+def test_heldout_examples_are_never_training_data():
+    seen = {normalise(text) for _, text in training_examples()}
+    leaked = [text for _, text in heldout_examples() if normalise(text) in seen]
+    assert not leaked
+
+
+def test_no_training_example_has_two_labels():
+    labels_by_text = {}
+    for label, text in training_examples():
+        labels_by_text.setdefault(normalise(text), set()).add(label)
+    conflicts = {text: labels for text, labels in labels_by_text.items() if len(labels) > 1}
+    assert not conflicts
+
+
+def test_readme_lists_every_topic():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [key for key in load_catalogue().topics if f"`faq/{key}`" not in readme]
+    assert not missing

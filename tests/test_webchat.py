@@ -1,0 +1,104 @@
+"""The local web page and its relay to Rasa, against a fake Rasa on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from webchat.server import create_app, spacy_model_version
+
+SENDER = "abcdef0123456789"
+
+
+def fake_rasa(received: list, status: int = 200) -> web.Application:
+    async def webhook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        if status != 200:
+            return web.Response(status=status)
+        return web.json_response([{"recipient_id": SENDER, "text": "Antwoord", "buttons": []}])
+
+    async def version(_: web.Request) -> web.Response:
+        return web.json_response({"version": "3.6.21"})
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    app.router.add_get("/version", version)
+    return app
+
+
+async def with_clients(received, scenario, status=200):
+    upstream = TestServer(fake_rasa(received, status))
+    await upstream.start_server()
+    client = TestClient(TestServer(create_app(str(upstream.make_url("")))))
+    await client.start_server()
+    try:
+        return await scenario(client)
+    finally:
+        await client.close()
+        await upstream.close()
+
+
+def test_message_is_relayed_and_answer_returned():
+    received = []
+
+    async def scenario(client):
+        response = await client.post("/api/chat", json={"sender": SENDER, "message": "Welk lab?"})
+        return response.status, await response.json()
+
+    status, body = asyncio.run(with_clients(received, scenario))
+    assert status == 200
+    assert body[0]["text"] == "Antwoord"
+    assert received == [{"sender": SENDER, "message": "Welk lab?"}]
+
+
+def test_invalid_requests_are_refused_before_reaching_rasa():
+    received = []
+
+    async def scenario(client):
+        statuses = []
+        for payload in ({"sender": "../etc", "message": "x"}, {"sender": SENDER, "message": 5},
+                        {"sender": SENDER, "message": "x" * 6000}):
+            statuses.append((await client.post("/api/chat", json=payload)).status)
+        statuses.append((await client.post("/api/chat", data=b"\xff\xfe not json")).status)
+        return statuses
+
+    assert asyncio.run(with_clients(received, scenario)) == [400, 400, 400, 400]
+    assert received == []
+
+
+def test_rasa_error_becomes_502_not_a_crash():
+    async def scenario(client):
+        return (await client.post("/api/chat", json={"sender": SENDER, "message": "hoi"})).status
+
+    assert asyncio.run(with_clients([], scenario, status=500)) == 502
+
+
+def test_page_has_strict_security_headers_and_dutch_language():
+    async def scenario(client):
+        response = await client.get("/")
+        return response.headers, await response.text()
+
+    headers, html = asyncio.run(with_clients([], scenario))
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert '<html lang="nl">' in html
+    assert "http://" not in html and "cdn" not in html.lower()
+
+
+def test_health_reports_spacy_model_and_content_date():
+    async def scenario(client):
+        return await (await client.get("/health")).json()
+
+    health = asyncio.run(with_clients([], scenario))
+    assert health["spacy_model_version"].startswith("3.4.0")
+    assert health["content_date"] == "2026-02-05"
+    assert health["rasa"]["reachable"] is True
+
+
+def test_spacy_version_matches_what_spacy_loads():
+    import spacy
+
+    assert spacy_model_version() == spacy.load("nl_core_news_sm").meta["version"]

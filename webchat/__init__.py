@@ -1,0 +1,1 @@
+"""Local web page with a chat box, served beside the Rasa server."""
