@@ -54,3 +54,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def leaked_heldout_examples() -> List[str]:
+    """Returns held-out texts that also occur (normalised) in the training data."""
+    seen = {normalise(text) for _, text in training_examples()}
+    return [text for _, text in heldout_examples() if normalise(text) in seen]
