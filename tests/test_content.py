@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.extract import PHONE_RE, URL_RE, all_texts
 
 BRIEF = ROOT.parent / "shared" / "content" / "BRIEF.md"
 SOURCE = ROOT.parent / "shared" / "sources" / "aankondiging-2025-08-11.txt"
@@ -16,16 +17,7 @@ MAX_WORDS_PER_MESSAGE = 70
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
 DATE_RE = re.compile(r"(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})")
-URL_RE = re.compile(r"https://[^\s)]+[^\s).,;]")
-PHONE_RE = re.compile(r"\b(?:0\d{2,3}(?: \d{2,4}){1,3}|112)\b")
 BIG_NUMBER_RE = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b")
-
-
-def all_texts(domain):
-    for name, variations in domain.responses.items():
-        for variation in variations:
-            if variation.get("text"):
-                yield name, variation["text"]
 
 
 def faq_texts(domain):

@@ -1,0 +1,60 @@
+"""Every link and phone number in answers, actions and the web page is in the registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.guidance import Registry
+from tests.extract import REGISTRY_FILE, all_texts, references, references_in_files, scanned_files
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load(REGISTRY_FILE)
+
+
+def unregistered(found: dict, registry: Registry) -> dict:
+    return {item: files for item, files in found.items()
+            if registry.find_url(item) is None and registry.find_number(item) is None}
+
+
+def test_scanned_files_cover_answers_actions_and_web_page():
+    names = {path.relative_to(REGISTRY_FILE.parents[2]).as_posix() for path in scanned_files()}
+    assert {"domain/faq.yml", "domain/basics.yml", "actions/fallback.py",
+            "webchat/static/chat.js", "webchat/static/index.html"} <= names
+    assert "actions/data/guidance.yml" not in names
+
+
+def test_every_link_and_number_in_the_project_is_registered(registry):
+    found = references_in_files(scanned_files())
+    assert len(found) >= 10, "expected the answers' links and numbers to be found"
+    assert not unregistered(found, registry), "add these to actions/data/guidance.yml (if the brief lists them)"
+
+
+def test_every_link_and_number_in_the_responses_is_registered(domain, registry):
+    found = {}
+    for name, text in all_texts(domain):
+        urls, phones = references(text)
+        for item in urls | phones:
+            found.setdefault(item, set()).add(name)
+    assert {"112", "https://www.bevolkingsonderzoeknederland.nl/"} <= set(found)
+    assert not unregistered(found, registry)
+
+
+def test_an_unknown_link_or_number_is_caught(registry):
+    text = "Kijk op https://www.example.nl/hulp of http://bvo.example, bel 0800-1234567 of 112."
+    urls, phones = references(text)
+    found = {item: {"sample"} for item in urls | phones}
+    assert set(unregistered(found, registry)) == {
+        "https://www.example.nl/hulp", "http://bvo.example", "0800-1234567"}
+
+
+def test_a_registered_number_in_another_spelling_counts_as_registered(registry):
+    assert not unregistered({"088-900 10 00": {"sample"}}, registry)
+
+
+def test_opening_hours_in_the_answers_match_the_registry(domain, registry):
+    hours = registry.get("cmi_phone").hours["nl"]
+    texts = [text for _, text in all_texts(domain) if registry.get("cmi_phone").number in text]
+    assert texts
+    assert all(f"{registry.get('cmi_phone').number} ({hours})" in text for text in texts)
