@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup run train validate lint pytest nlu-eval test-stories test clean
+.PHONY: help setup run train validate lint pytest nlu-eval test-stories test check-links clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test-stories: train ## Conversation test stories (fails on any prediction error)
 
 test: setup lint pytest validate train nlu-eval test-stories ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
+
+check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)
+	@$(PY) -m scripts.check_links
 
 clean: ## Remove trained models and reports (keeps .venv)
 	rm -rf models reports results .pytest_cache .ruff_cache
