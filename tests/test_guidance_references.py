@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.guidance import Registry
+from tests.conftest import ROOT
 from tests.extract import REGISTRY_FILE, all_texts, references, references_in_files, scanned_files
 
 
@@ -19,7 +20,7 @@ def unregistered(found: dict, registry: Registry) -> dict:
 
 
 def test_scanned_files_cover_answers_actions_and_web_page():
-    names = {path.relative_to(REGISTRY_FILE.parents[2]).as_posix() for path in scanned_files()}
+    names = {path.relative_to(ROOT).as_posix() for path in scanned_files()}
     assert {"domain/faq.yml", "domain/basics.yml", "actions/fallback.py",
             "webchat/static/chat.js", "webchat/static/index.html"} <= names
     assert "actions/data/guidance.yml" not in names
