@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 from urllib.parse import urlsplit
 
 import yaml
@@ -244,7 +244,9 @@ def parse_entries(raw: Any) -> Tuple[List[Entry], List[str]]:
     return entries, problems
 
 
-def _parse_entry(item: Mapping[str, Any], fields: set, is_link: bool) -> Tuple[Optional[Entry], List[str]]:
+def _parse_entry(
+    item: Mapping[str, Any], fields: Set[str], is_link: bool
+) -> Tuple[Optional[Entry], List[str]]:
     problems = [f"unknown field '{key}'" for key in item if key not in fields]
     required = fields - {"language", "hours"}
     problems += [f"missing field '{key}'" for key in sorted(required) if item.get(key) in (None, "", [])]

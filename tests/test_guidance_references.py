@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from actions.guidance import Registry
+from actions.guidance import ACTION_TOPICS, Registry
 from tests.conftest import ROOT
 from tests.extract import REGISTRY_FILE, all_texts, references, references_in_files, scanned_files
 
@@ -29,7 +31,8 @@ def test_scanned_files_cover_answers_actions_and_web_page():
 def test_every_link_and_number_in_the_project_is_registered(registry):
     found = references_in_files(scanned_files())
     assert len(found) >= 10, "expected the answers' links and numbers to be found"
-    assert not unregistered(found, registry), "add these to actions/data/guidance.yml (if the brief lists them)"
+    missing = unregistered(found, registry)
+    assert not missing, f"not in actions/data/guidance.yml (add them only if the brief lists them): {missing}"
 
 
 def test_every_link_and_number_in_the_responses_is_registered(domain, registry):
@@ -59,3 +62,22 @@ def test_opening_hours_in_the_answers_match_the_registry(domain, registry):
     texts = [text for _, text in all_texts(domain) if registry.get("cmi_phone").number in text]
     assert texts
     assert all(f"{registry.get('cmi_phone').number} ({hours})" in text for text in texts)
+
+
+TOPIC_CALL_RE = re.compile(r"\b(?:links_for|phones_for)\(\s*[\"']([a-z_]+)[\"']")
+
+
+def topics_asked_in(text: str) -> set:
+    return set(TOPIC_CALL_RE.findall(text))
+
+
+def test_topics_the_actions_ask_for_are_action_topics():
+    asked = set()
+    for path in sorted((ROOT / "actions").glob("**/*.py")):
+        asked |= topics_asked_in(path.read_text(encoding="utf-8"))
+    assert asked <= ACTION_TOPICS, f"topics without a checked entry in ACTION_TOPICS: {asked - ACTION_TOPICS}"
+
+
+def test_a_topic_call_in_code_is_found():
+    code = 'links = registry.links_for("check_link")\nphones = registry.phones_for( \'emergency\', "nl")'
+    assert topics_asked_in(code) == {"check_link", "emergency"}
