@@ -7,7 +7,13 @@ from collections import Counter
 import yaml
 
 from actions.topics import load_catalogue
-from scripts.nlu_data import heldout_examples, leaked_heldout_examples, normalise, training_examples
+from scripts.nlu_data import (
+    dev_examples,
+    heldout_examples,
+    leaked_heldout_examples,
+    normalise,
+    training_examples,
+)
 from tests.conftest import ROOT
 
 MIN_TRAINING = 20
@@ -45,17 +51,26 @@ def test_canonical_questions_are_training_examples_of_their_topic():
 def test_enough_training_and_heldout_examples_per_label(domain):
     train_counts = Counter(label for label, _ in training_examples())
     heldout_counts = Counter(label for label, _ in heldout_examples())
+    dev_counts = Counter(label for label, _ in dev_examples())
     declared = yaml.safe_load((ROOT / "domain" / "core.yml").read_text(encoding="utf-8"))["intents"]
     labels = {f"faq/{key}" for key in load_catalogue().topics} | (set(declared) - {"faq"})
     for label in labels:
         assert train_counts[label] >= MIN_TRAINING, f"{label}: {train_counts[label]} training examples"
         assert heldout_counts[label] >= MIN_HELDOUT, f"{label}: {heldout_counts[label]} held-out examples"
+        assert dev_counts[label] >= MIN_HELDOUT, f"{label}: {dev_counts[label]} dev examples"
     assert set(heldout_counts) <= labels
+    assert set(dev_counts) <= labels
 
 
 def test_heldout_examples_are_never_training_data():
     assert heldout_examples()
+    assert dev_examples()
     assert not leaked_heldout_examples()
+
+
+def test_heldout_and_dev_sets_do_not_overlap():
+    dev = {normalise(text) for _, text in dev_examples()}
+    assert not [text for _, text in heldout_examples() if normalise(text) in dev]
 
 
 def test_no_training_example_has_two_labels():
