@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
+# No Rasa training cache: scripts/model_key.py already skips unchanged training,
+# and Rasa's cache keys do not see code changes in nlu_components/.
+export RASA_MAX_CACHE_SIZE := 0
 export PYTHONDONTWRITEBYTECODE := 1
 MODEL = $(shell $(PY) -m scripts.model_key)
 

@@ -1,7 +1,8 @@
 """Content key of the training inputs, and the model file that belongs to it.
 
-The key is a hash over config.yml, every file under domain/ and data/, and the
-Rasa version. A model is reused only when its key matches, so a changed answer
+The key is a hash over config.yml, every YAML file under domain/ and data/, the
+Python source of the custom NLU components (nlu_components/), and the Rasa
+version. A model is reused only when its key matches, so a changed answer
 or training example always leads to a new model.
 """
 
@@ -14,7 +15,7 @@ from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "models"
-INPUTS = ("config.yml", "domain", "data")
+INPUTS = ("config.yml", "domain", "data", "nlu_components")
 
 
 def training_inputs(root: Path = ROOT) -> List[Path]:
@@ -24,7 +25,8 @@ def training_inputs(root: Path = ROOT) -> List[Path]:
         root: Project root.
 
     Returns:
-        Sorted paths of config.yml and every YAML file under domain/ and data/.
+        Sorted paths of config.yml, every YAML file under domain/ and data/ and
+        every Python file under nlu_components/.
     """
     files: List[Path] = []
     for name in INPUTS:
@@ -32,7 +34,7 @@ def training_inputs(root: Path = ROOT) -> List[Path]:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            files.extend(p for p in path.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"})
+            files.extend(p for p in path.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml", ".py"})
     return sorted(files)
 
 
