@@ -108,7 +108,7 @@ def _clean(text: str) -> Optional[str]:
 
 def strip_tags(text: str) -> str:
     """Removes HTML/XML tags such as ``<script>``, so no markup is kept or passed on."""
-    return _TAG_RE.sub(" ", text).strip()
+    return _SPACES_RE.sub(" ", _TAG_RE.sub(" ", text)).strip()
 
 
 def _has_words(text: str) -> bool:

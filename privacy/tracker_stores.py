@@ -27,25 +27,26 @@ from privacy.redact import redact_text, redact_value
 from privacy.settings import retention_days
 
 SECONDS_PER_DAY = 24 * 60 * 60
+# Parts of a user message's parse data that can hold what the user typed.
+_PARSE_DATA_KEYS = ("text", "entities", "metadata")
 
 
 def redact_event(event: Event) -> None:
-    """Redacts one event in place (user messages and slot events; others are left alone).
+    """Redacts one event in place: user messages, slot values, and any event's metadata.
 
     Args:
         event: Any Rasa event.
     """
+    if getattr(event, "metadata", None):
+        event.metadata = redact_value(event.metadata)
     if isinstance(event, UserUttered):
         if event.text:
             event.text = redact_text(event.text)
         event.entities = redact_value(event.entities)
         parse_data: Any = event.parse_data
-        if parse_data.get("text"):
-            parse_data["text"] = redact_text(parse_data["text"])
-        if parse_data.get("entities"):
-            parse_data["entities"] = redact_value(parse_data["entities"])
-        if getattr(event, "metadata", None):
-            event.metadata = redact_value(event.metadata)
+        for key in _PARSE_DATA_KEYS:
+            if parse_data.get(key):
+                parse_data[key] = redact_value(parse_data[key])
     elif isinstance(event, SlotSet):
         event.value = redact_value(event.value)
 
