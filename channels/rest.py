@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.guard import MessageGuard, OnNewMessage
+from privacy.logs import install_log_redaction
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
@@ -83,7 +84,7 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Defines the health and webhook routes.
+        """Defines the health and webhook routes; also adds the log redaction filter (``privacy.logs``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -91,6 +92,7 @@ class SafeRestInput(RestInput):
         Returns:
             The Sanic blueprint.
         """
+        install_log_redaction()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
