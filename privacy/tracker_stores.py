@@ -17,7 +17,8 @@ Configure in endpoints.yml, e.g.::
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import time
+from typing import Any, Dict, Optional
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import Event, SlotSet, UserUttered
@@ -81,7 +82,45 @@ class RedactingTrackerStoreMixin(TrackerStore):
 
 
 class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerStore):
-    """In-memory tracker store that redacts personal data (the default)."""
+    """In-memory tracker store that redacts personal data (the default).
+
+    A long-running server also forgets conversations ``RETENTION_DAYS`` after
+    their last save (checked at most once per ``PRUNE_INTERVAL_S``).
+    """
+
+    PRUNE_INTERVAL_S = 3600.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Initialises the store and its record of when each conversation was last saved."""
+        super().__init__(*args, **kwargs)
+        self.last_saved: Dict[str, float] = {}
+        self._last_prune = time.time()
+
+    async def save(self, tracker: DialogueStateTracker, *args: Any, **kwargs: Any) -> None:
+        """Redacts and saves the tracker; now and then forgets expired conversations."""
+        await super().save(tracker, *args, **kwargs)
+        now = time.time()
+        self.last_saved[tracker.sender_id] = now
+        if now - self._last_prune >= self.PRUNE_INTERVAL_S:
+            self.prune(now)
+
+    def prune(self, now: Optional[float] = None) -> int:
+        """Forgets conversations saved last more than ``RETENTION_DAYS`` ago.
+
+        Args:
+            now: Current time (seconds since the epoch); the real time when None.
+
+        Returns:
+            The number of conversations forgotten.
+        """
+        now = time.time() if now is None else now
+        self._last_prune = now
+        cutoff = now - retention_days() * SECONDS_PER_DAY
+        expired = [sender for sender, saved in self.last_saved.items() if saved < cutoff]
+        for sender in expired:
+            self.store.pop(sender, None)
+            del self.last_saved[sender]
+        return len(expired)
 
 
 class RedactingSQLTrackerStore(RedactingTrackerStoreMixin, SQLTrackerStore):

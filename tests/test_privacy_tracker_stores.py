@@ -95,3 +95,14 @@ def test_values_without_personal_data_are_left_alone(domain, value):
     tracker = DialogueStateTracker.from_events("s", [SlotSet("suggestion_1_title", value)], domain.slots)
     redact_tracker(tracker)
     assert tracker.get_slot("suggestion_1_title") == value
+
+
+def test_in_memory_store_forgets_conversations_after_the_retention_period(domain, monkeypatch):
+    monkeypatch.setenv("RETENTION_DAYS", "2")
+    store = RedactingInMemoryTrackerStore(domain)
+    asyncio.run(store.save(tracker_with_personal_data(domain, "old")))
+    asyncio.run(store.save(tracker_with_personal_data(domain, "new")))
+    store.last_saved["old"] -= 3 * 24 * 3600
+    assert store.prune() == 1
+    assert set(store.store) == {"new"}
+    assert asyncio.run(store.retrieve("old")) is None

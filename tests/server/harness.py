@@ -67,10 +67,13 @@ class Servers:
         workdir: Folder for the logs (and the SQLite database).
         endpoints: Endpoints file; the SQLite example when None.
         model: Model file; ``model_path()`` when None.
+        debug: Run with ``--debug`` and library logs at DEBUG (the fuzz run turns it off).
     """
 
-    def __init__(self, workdir: Path, endpoints: Optional[Path] = None, model: Optional[Path] = None) -> None:
+    def __init__(self, workdir: Path, endpoints: Optional[Path] = None, model: Optional[Path] = None,
+                 debug: bool = True) -> None:
         self.workdir = workdir
+        self.debug = debug
         self.endpoints = endpoints or sqlite_endpoints(workdir)
         self.model = model or model_path()
         self.port, self.action_port = free_port(), free_port()
@@ -83,7 +86,7 @@ class Servers:
         """Environment of both servers: maximal logs, no telemetry, no access log."""
         env = dict(os.environ)
         env.update({"ACTION_PORT": str(self.action_port), "RASA_TELEMETRY_ENABLED": "false",
-                    "LOG_LEVEL_LIBRARIES": "DEBUG", "SANIC_ACCESS_LOG": "false",
+                    "LOG_LEVEL_LIBRARIES": "DEBUG" if self.debug else "ERROR", "SANIC_ACCESS_LOG": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"})
         return env
 
@@ -91,14 +94,15 @@ class Servers:
         """Starts both servers and waits until they answer."""
         env = self.environment()
         rasa = str(BIN / "rasa")
+        debug = ["--debug"] if self.debug else []
         with self.action_log.open("wb") as action_out, self.rasa_log.open("wb") as rasa_out:
             self.procs.append(subprocess.Popen(
-                [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port), "--debug"],
+                [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port), *debug],
                 cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT))
             self.procs.append(subprocess.Popen(
                 [rasa, "run", "--model", str(self.model), "--port", str(self.port), "-i", "127.0.0.1",
                  "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
-                 "--enable-api", "--debug"],
+                 "--enable-api", *debug],
                 cwd=ROOT, env=env, stdout=rasa_out, stderr=subprocess.STDOUT))
         try:
             self._wait(f"http://127.0.0.1:{self.action_port}/health", self.procs[0])
