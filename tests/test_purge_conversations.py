@@ -12,6 +12,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from scripts import purge_conversations
+from tests.conftest import ROOT
 
 DAY = 24 * 3600
 
@@ -55,8 +56,8 @@ def test_command_reads_the_endpoints_file_and_days(domain, tmp_path, capsys, mon
     assert "deleted 1 conversation(s) older than 5 day(s)" in capsys.readouterr().out
 
 
-def test_stores_without_files_need_no_purge(tmp_path, capsys):
-    assert purge_conversations.main(["--endpoints", "endpoints.yml"]) == 0
+def test_stores_without_files_need_no_purge(capsys):
+    assert purge_conversations.main(["--endpoints", str(ROOT / "endpoints.yml")]) == 0
     assert "in-memory" in capsys.readouterr().out
-    assert purge_conversations.main(["--endpoints", "deploy/endpoints.redis.yml"]) == 0
+    assert purge_conversations.main(["--endpoints", str(ROOT / "deploy" / "endpoints.redis.yml")]) == 0
     assert "expire" in capsys.readouterr().out

@@ -10,9 +10,11 @@ import asyncio
 import json
 import re
 import sqlite3
+import time
 import urllib.error
 import urllib.request
 import uuid
+from functools import partial
 
 import pytest
 import socketio
@@ -115,6 +117,9 @@ def test_socketio_channel_sends_the_notice_and_stores_only_placeholders(servers)
 
     async def talk():
         client, answers = socketio.AsyncClient(), []
+        # Long polling: the installed aiohttp lacks what the websocket transport needs.
+        # Closing without waiting for the open poll to end (it would take 30 s).
+        client.eio.disconnect = partial(client.eio.disconnect, abort=True)
         client.on("bot_uttered", lambda data: answers.append(data.get("text", "")))
         await client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
         await client.emit("session_request", {"session_id": session})
@@ -144,6 +149,16 @@ def test_socketio_channel_sends_the_notice_and_stores_only_placeholders(servers)
 def test_unusable_messages_get_a_calm_answer(servers, payload, expected):
     status, messages = post_json(f"{servers.url}/webhooks/rest/webhook", payload)
     assert status == 200 and expected in messages[0]["text"]
+
+
+def test_a_100000_character_message_costs_milliseconds(servers):
+    payload = {"sender": "odd-long", "message": "123456782 " * 10_000}
+    post_json(f"{servers.url}/webhooks/rest/webhook", payload)  # warm the connection path
+    started = time.perf_counter()
+    status, messages = post_json(f"{servers.url}/webhooks/rest/webhook", payload)
+    elapsed = time.perf_counter() - started
+    assert status == 200 and "te lang" in messages[0]["text"]
+    assert elapsed < 0.5, f"{elapsed:.3f} s"
 
 
 def test_bad_requests_get_400_not_a_server_error(servers):
