@@ -3,5 +3,6 @@
 The modules ``settings``, ``detect``, ``redact`` and ``inbound`` do not import
 Rasa, so every channel (REST, socket.io, later Twilio, Telegram, Facebook) can
 use them the same way. ``tracker_stores`` holds the Rasa tracker stores that
-redact again before anything is saved.
+redact again before anything is saved; ``logs`` a logging filter that redacts
+every log record.
 """
