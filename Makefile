@@ -11,9 +11,15 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # and Rasa's cache keys do not see code changes in nlu_components/.
 export RASA_MAX_CACHE_SIZE := 0
 export PYTHONDONTWRITEBYTECODE := 1
+# Sanic's access log would write client IP addresses: off.
+export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
+<<<<<<< HEAD
 .PHONY: help setup run train validate lint pytest nlu-eval test-stories test check-links clean
+=======
+.PHONY: help setup run train validate lint pytest nlu-eval test-server fuzz test-stories test clean
+>>>>>>> privacy
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -33,16 +39,22 @@ validate: setup ## Check the training data and domain (warnings fail)
 lint: setup ## Ruff over all Python code
 	$(VENV)/bin/ruff check .
 
-pytest: setup ## Unit tests of actions, scripts, content and web page
+pytest: setup ## Unit tests of actions, privacy, channels, scripts, content and web page (no server)
 	$(PY) -m pytest -q
 
 nlu-eval: train ## Held-out Dutch NLU evaluation (fails below the floor in scripts/nlu_eval.py; goal 0.95 / 0.93)
 	$(PY) -m scripts.nlu_eval --model $(MODEL)
 
+test-server: train ## Privacy end to end: a real Rasa server (SQLite store, --debug) with the current model
+	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m server tests/server
+
+fuzz: train ## 10,000 generated inputs against a running server: no 5xx, no crash, stable memory
+	BVO_MODEL=$(MODEL) $(PY) -m tests.server.fuzz
+
 test-stories: train ## Conversation test stories (fails on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
 
-test: setup lint pytest validate train nlu-eval test-stories ## Set up and run the whole test suite (what CI runs)
+test: setup lint pytest validate train nlu-eval test-server test-stories ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
 
 check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)

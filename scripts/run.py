@@ -29,6 +29,7 @@ def settings() -> Dict[str, str]:
     env.setdefault("WEB_PORT", "8080")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SANIC_ACCESS_LOG", "false")  # the access log would hold client IP addresses
     return env
 
 

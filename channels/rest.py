@@ -1,0 +1,119 @@
+"""REST channel (``/webhooks/rest/webhook``) with the privacy and input checks.
+
+Same request and answer format as Rasa's ``RestInput``: POST
+``{"sender": "...", "message": "..."}``, answer a JSON list of bot messages.
+Differences: the message is checked and redacted before Rasa sees it; a body
+that is not a JSON object, or a bad sender, gets HTTP 400 instead of a server
+error; the ``stream`` option is not offered.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Dict, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.channels.rest import RestInput
+from rasa.shared.core.domain import Domain
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.guard import MessageGuard, OnNewMessage
+from privacy.logs import install_log_redaction
+
+MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
+
+
+def parse_body(body: bytes) -> Optional[Dict[str, Any]]:
+    """Parses the request body; invalid UTF-8 inside strings is kept as surrogates.
+
+    The message check then answers such a message as unreadable, instead of the
+    whole request failing.
+
+    Args:
+        body: Raw request body.
+
+    Returns:
+        The JSON object, or None if the body is not a JSON object.
+    """
+    try:
+        data = json.loads(body.decode("utf-8", errors="surrogateescape"))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def valid_sender(sender: Any) -> Optional[str]:
+    """Returns the sender id to use, or None if the given one cannot be used.
+
+    A missing sender gets a fresh random id (so that strangers never share the
+    "default" conversation).
+
+    Args:
+        sender: The ``sender`` field of the request.
+
+    Returns:
+        The sender id, or None when it is invalid.
+    """
+    if sender is None:
+        return uuid.uuid4().hex
+    if isinstance(sender, int | float) and not isinstance(sender, bool):
+        sender = str(sender)
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS or not sender.isprintable():
+        return None
+    try:
+        sender.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return sender
+
+
+def _agent_domain(request: Request) -> Optional[Domain]:
+    agent = getattr(request.app.ctx, "agent", None)
+    return getattr(agent, "domain", None)
+
+
+class SafeRestInput(RestInput):
+    """Rasa's REST channel, with every message checked and redacted first."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Keeps the URL ``/webhooks/rest/webhook`` (the prefix is the channel name)."""
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Defines the health and webhook routes; also adds the log redaction filter (``privacy.logs``).
+
+        Args:
+            on_new_message: Rasa's handler for a user message.
+
+        Returns:
+            The Sanic blueprint.
+        """
+        install_log_redaction()
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = parse_body(request.body or b"")
+            if body is None:
+                return response.json({"error": "The body must be a JSON object."}, status=400)
+            sender = valid_sender(body.get("sender"))
+            if sender is None:
+                return response.json({"error": "Invalid sender."}, status=400)
+            metadata = body.get("metadata")
+            channel_name = body.get("input_channel")
+            guard = MessageGuard(lambda: _agent_domain(request))
+            collector = CollectingOutputChannel()
+            await guard.handle(body.get("message"), collector, sender, on_new_message,
+                               input_channel=channel_name if isinstance(channel_name, str) else self.name(),
+                               metadata=metadata if isinstance(metadata, dict) else None)
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,150 @@
+"""Starts a Rasa server (and the action server) on free ports for server-level tests and the fuzz run.
+
+The model comes from ``BVO_MODEL`` or, without it, the newest file in models/.
+The Rasa server runs with ``--debug`` and ``LOG_LEVEL_LIBRARIES=DEBUG`` so its
+log is as complete as it gets; both logs are written to files in ``workdir``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SQLITE_ENDPOINTS = ROOT / "deploy" / "endpoints.sqlite.yml"
+STARTUP_TIMEOUT_S = 300
+
+
+def model_path() -> Path:
+    """Returns the model to test: ``BVO_MODEL``, else the newest file in models/."""
+    configured = os.environ.get("BVO_MODEL")
+    if configured:
+        path = Path(configured)
+        return path if path.is_absolute() else ROOT / path
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise FileNotFoundError("no model in models/: run `make train` or set BVO_MODEL")
+    return models[-1]
+
+
+def free_port() -> int:
+    """Returns a TCP port that is free on loopback right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def sqlite_endpoints(workdir: Path) -> Path:
+    """Writes deploy/endpoints.sqlite.yml with its database moved into ``workdir``."""
+    config: Dict[str, Any] = yaml.safe_load(SQLITE_ENDPOINTS.read_text(encoding="utf-8"))
+    config["tracker_store"]["db"] = str(workdir / "conversations.db")
+    path = workdir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def rss_kib(pid: int) -> int:
+    """Returns the resident set size of a process in KiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class Servers:
+    """The action server and the Rasa server (REST channel and HTTP API), started and stopped together.
+
+    Args:
+        workdir: Folder for the logs (and the SQLite database).
+        endpoints: Endpoints file; the SQLite example when None.
+        model: Model file; ``model_path()`` when None.
+        debug: Run with ``--debug`` and library logs at DEBUG (the fuzz run turns it off).
+    """
+
+    def __init__(self, workdir: Path, endpoints: Optional[Path] = None, model: Optional[Path] = None,
+                 debug: bool = True) -> None:
+        self.workdir = workdir
+        self.debug = debug
+        self.endpoints = endpoints or sqlite_endpoints(workdir)
+        self.model = model or model_path()
+        self.port, self.action_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.rasa_log = workdir / "rasa.log"
+        self.action_log = workdir / "actions.log"
+        self.procs: List[subprocess.Popen] = []
+
+    def environment(self) -> Dict[str, str]:
+        """Environment of both servers: maximal logs, no telemetry, no access log."""
+        env = dict(os.environ)
+        env.update({"ACTION_PORT": str(self.action_port), "RASA_TELEMETRY_ENABLED": "false",
+                    "LOG_LEVEL_LIBRARIES": "DEBUG" if self.debug else "ERROR", "SANIC_ACCESS_LOG": "false",
+                    "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"})
+        return env
+
+    def start(self) -> Servers:
+        """Starts both servers and waits until they answer."""
+        env = self.environment()
+        rasa = str(BIN / "rasa")
+        debug = ["--debug"] if self.debug else []
+        with self.action_log.open("wb") as action_out, self.rasa_log.open("wb") as rasa_out:
+            self.procs.append(subprocess.Popen(
+                [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port), *debug],
+                cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT))
+            self.procs.append(subprocess.Popen(
+                [rasa, "run", "--model", str(self.model), "--port", str(self.port), "-i", "127.0.0.1",
+                 "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
+                 "--enable-api", *debug],
+                cwd=ROOT, env=env, stdout=rasa_out, stderr=subprocess.STDOUT))
+        try:
+            self._wait(f"http://127.0.0.1:{self.action_port}/health", self.procs[0])
+            self._wait(f"{self.url}/status", self.procs[1])
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    @property
+    def rasa_pid(self) -> int:
+        """Process id of the Rasa server."""
+        return self.procs[1].pid
+
+    def _wait(self, url: str, proc: subprocess.Popen) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server stopped during start-up (exit {proc.returncode}); see {self.workdir}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        raise RuntimeError(f"no answer at {url} within {STARTUP_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        """Stops both servers (SIGTERM, then SIGKILL after 20 s)."""
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def __enter__(self) -> Servers:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
