@@ -1,9 +1,10 @@
-"""Evaluates the trained model on the held-out Dutch set; fails below the bar.
+"""Evaluates the trained model on the held-out Dutch sets; fails below the bar.
 
 A prediction counts as correct only when the full label matches: the intent,
 and for FAQ questions also the topic the ResponseSelector picked. A fallback
 (``nlu_fallback``) counts as wrong. Prints accuracy, macro F1 and the
-confusions, and writes them to reports/nlu_heldout.json.
+confusions, and writes them to reports/nlu_heldout.json. The bar applies to
+the blind test set; the development set is reported next to it.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any, Dict, List, Mapping
 
 from scripts.nlu_data import ROOT, Example, dev_examples, heldout_examples, leaked_heldout_examples
 
-# Regression floor, set just under the measured figures (accuracy 0.8409, macro F1
-# 0.8438 on 308 held-out examples). The goal of issue 2 is 0.95 / 0.93: not yet
-# reached; raise these floors as the data and pipeline improve.
-MIN_ACCURACY = 0.82
-MIN_MACRO_F1 = 0.82
+# The quality bar of issue 2, on the blind held-out test set (tests/nlu_heldout).
+# Measured with config.yml of this commit: accuracy 0.9773, macro F1 0.9771 on
+# 220 examples (44 labels); the development set scores lower (0.8896), see
+# scripts/nlu_data.py for why both exist.
+MIN_ACCURACY = 0.95
+MIN_MACRO_F1 = 0.93
 
 
 def full_label(parse: Mapping[str, Any]) -> str:
