@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import yaml
@@ -27,16 +28,28 @@ def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
     assert len(topics) >= 35
 
 
-def test_every_button_payload_is_a_canonical_question(domain):
+CHOOSE_PAYLOAD_RE = re.compile(r'^/choose\{"([a-z_]+)":"([a-z_0-9]+)"\}$')
+
+
+def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
+    """Buttons send a canonical question, or one of the next-steps /choose{...} commands."""
     catalogue = load_catalogue()
     questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
     for name, variations in domain.responses.items():
         for variation in variations:
             for button in variation.get("buttons") or []:
-                if button["payload"].startswith("{"):
+                payload = button["payload"]
+                if payload.startswith("{"):
                     continue  # filled from a slot by the fallback action (tested there)
-                assert button["payload"] in questions, f"{name}: {button['payload']}"
-                assert not button["payload"].startswith("/"), name
+                if payload.startswith("/"):
+                    match = CHOOSE_PAYLOAD_RE.match(payload)
+                    assert match, f"{name}: {payload}"
+                    entity, value = match.groups()
+                    assert entity in domain.entities, f"{name}: {payload}"
+                    slot = domain.slots[[s.name for s in domain.slots].index(entity)] if entity == "flow" else None
+                    assert slot is None or value in slot.values, f"{name}: {payload}"
+                    continue
+                assert payload in questions, f"{name}: {payload}"
 
 
 def test_canonical_questions_are_training_examples_of_their_topic():
