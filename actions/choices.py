@@ -23,6 +23,8 @@ NUMBER_WORDS = ("", "", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", 
 _NUMBER_RE = re.compile(r"^(?:optie|keuze|nummer|nr|knop)?\s*(\d{1,2})$")
 # Similarity a typed word needs with a synonym to count as a typo of it.
 FUZZY_CUTOFF = 0.8
+# Shortest word or text compared for typos ("ja" and numbers must match exactly).
+MIN_FUZZY_LENGTH = 3
 # Longest text, in words, that may be read as a number or ordinal choice.
 MAX_WORDS_FOR_NUMBER = 3
 
@@ -110,8 +112,9 @@ def match_option(
     """Returns the value of the option the text means, or None when unclear.
 
     The checks, in order: a number or ordinal ("2", "optie 2", "de tweede");
-    a title or synonym inside the text (the longest one wins); a typo of a
-    title or synonym (``difflib``, per word and for the whole text).
+    a title or synonym inside the text (the one with the most words wins, so
+    "nee, weet ik niet" is "weet ik niet"); a typo of a title or synonym
+    (``difflib``, per word, word pair and for the whole text).
 
     Args:
         text: What the user typed.
@@ -134,14 +137,14 @@ def match_option(
     for option in options:
         for phrase in option.phrases:
             if _contains(clean, phrase):
-                exact[option.value] = max(exact.get(option.value, 0), len(phrase))
+                exact[option.value] = max(exact.get(option.value, 0), len(phrase.split()))
     if exact:
         return _best(exact, priority)
 
     fuzzy: Dict[str, float] = {}
     words = clean.split()
-    candidates = [clean] + [word for word in words if len(word) >= 3]
-    candidates += [" ".join(pair) for pair in zip(words, words[1:], strict=False)]
+    candidates = [clean] + words + [" ".join(pair) for pair in zip(words, words[1:], strict=False)]
+    candidates = [c for c in dict.fromkeys(candidates) if len(c) >= MIN_FUZZY_LENGTH and not c.isdigit()]
     for option in options:
         for phrase in option.phrases:
             for candidate in candidates:
