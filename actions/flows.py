@@ -9,6 +9,9 @@ Three forms, each started by a ``/choose{"flow": ...}`` button:
 - ``checklist_form``: which kind of data worries the user most;
   ``action_share_checklist`` sends the steps with their links.
 
+A flow button pressed during a form (changing one's mind) ends that form and,
+through the rules, starts the other flow.
+
 The validators accept a button (its entity), or typed text mapped to an option
 (``actions/choices.py``). "stop" or another question ends the form early: the
 validator sets ``flow_exit`` and the form's closing action then says it stopped
@@ -36,6 +39,7 @@ FLOW_SLOT = "flow"
 EXIT_SLOT = "flow_exit"
 EXIT_STOP = "stop"
 EXIT_QUESTION = "question"
+EXIT_SWITCH = "switch"
 ANSWER_SLOTS = ("took_part", "since_2017", "got_letter")
 # Every slot the flows fill; all are cleared when a flow ends.
 FLOW_SLOTS = (FLOW_SLOT, EXIT_SLOT, "situation", "data_kind") + ANSWER_SLOTS
@@ -75,9 +79,20 @@ def button_options(domain: DomainDict, slot: str) -> List[Tuple[str, str]]:
     return options
 
 
-def reset_events() -> List[Dict[str, Any]]:
-    """Clears every flow slot, so the next flow starts empty."""
-    return [SlotSet(slot, None) for slot in FLOW_SLOTS]
+def reset_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Clears the flow slots, so the next flow starts empty.
+
+    After a switch (the user pressed the button of another flow) ``flow``
+    keeps the new flow, and a rule starts it.
+
+    Args:
+        tracker: The conversation.
+
+    Returns:
+        SlotSet events.
+    """
+    keep = {FLOW_SLOT} if tracker.get_slot(EXIT_SLOT) == EXIT_SWITCH else set()
+    return [SlotSet(slot, None) for slot in FLOW_SLOTS if slot not in keep]
 
 
 def language_of(tracker: Tracker) -> str:
@@ -139,6 +154,8 @@ def handle_exit(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Doma
     reason = tracker.get_slot(EXIT_SLOT)
     if not reason:
         return False
+    if reason == EXIT_SWITCH:
+        return True  # the rules start the other flow, which says what it does
     answer = interruption_response(tracker, domain) if reason == EXIT_QUESTION else None
     if answer:
         dispatcher.utter_message(response=LEFT_RESPONSE)
@@ -180,8 +197,12 @@ class ChoiceFormValidation(FormValidationAction):
 
         Returns:
             Slot updates: the option's value; or None and ``flow_exit`` when the
-            user stops or asks something else; or None (asked again) when unclear.
+            user stops, asks something else or presses the button of another
+            flow; or None (asked again) when unclear.
         """
+        entities = (tracker.latest_message or {}).get("entities") or []
+        if any(entity.get("entity") == FLOW_SLOT for entity in entities):
+            return {slot: None, EXIT_SLOT: EXIT_SWITCH}
         titles = button_options(domain, slot)
         if value in {option_value for option_value, _ in titles}:
             return {slot: value}
@@ -326,7 +347,7 @@ class ActionShareGuidance(Action):
             else:
                 send_advice(dispatcher, tracker, advice)
                 dispatcher.utter_message(response="utter_situation_more")
-        return reset_events()
+        return reset_events(tracker)
 
 
 class ActionShareAffectedResult(Action):
@@ -356,7 +377,7 @@ class ActionShareAffectedResult(Action):
             else:
                 send_advice(dispatcher, tracker, load_flows().affected_results[affected_result(*answers)])
                 dispatcher.utter_message(response="utter_affected_more")
-        return reset_events()
+        return reset_events(tracker)
 
 
 class ActionShareChecklist(Action):
@@ -386,4 +407,4 @@ class ActionShareChecklist(Action):
             else:
                 send_advice(dispatcher, tracker, advice)
                 dispatcher.utter_message(response="utter_checklist_more")
-        return reset_events()
+        return reset_events(tracker)

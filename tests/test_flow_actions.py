@@ -177,3 +177,13 @@ def test_english_conversation_gets_english_link_titles_where_known(domain, domai
     lines = render(domain, messages[1])["text"].splitlines()[1:]
     registry = load_registry()
     assert lines[0] == entry_line(registry.get("ap_data_breach_victim_en"), "en")
+
+
+@pytest.mark.parametrize("action", [ActionShareGuidance(), ActionShareChecklist(), ActionShareAffectedResult()])
+def test_after_a_switch_the_new_flow_is_kept_and_nothing_is_said(domain, domain_dict, action):
+    press = user_message('/choose{"flow":"checklist"}', entities={"flow": "checklist"})
+    messages, slots = run(action, domain, domain_dict,
+                          closing_events({"flow": "checklist", "flow_exit": "switch", "took_part": "yes"}, press))
+    assert messages == []
+    assert "flow" not in slots, "the rules start the flow kept in the flow slot"
+    assert set(slots) == set(FLOW_SLOTS) - {"flow"} and all(v is None for v in slots.values())

@@ -202,3 +202,12 @@ def test_form_slots_keep_only_option_values(domain):
     assert set(FORM_SLOTS) == set(domain.forms)
     assert {s for slots in FORM_SLOTS.values() for s in slots} == {
         s for form in domain.forms.values() for s in form["required_slots"]}
+
+
+@pytest.mark.parametrize("slot,flow", [("took_part", "checklist"), ("situation", "affected_check"),
+                                       ("data_kind", "checklist")])
+def test_the_button_of_another_flow_ends_the_form(domain, domain_dict, slot, flow):
+    payload = f'/choose{{"flow":"{flow}"}}'
+    messages, slots = validate(domain, domain_dict, slot, payload, entities={"flow": flow})
+    assert slots == {slot: None, "flow_exit": "switch", "requested_slot": None}
+    assert messages == []
