@@ -59,6 +59,21 @@ INTERRUPTION_RESPONSES = {
 QUESTION_INTENTS = frozenset({RETRIEVAL_INTENT, *INTERRUPTION_RESPONSES})
 
 
+def unescape_payload(payload: str) -> str:
+    """Returns a button payload as the button sends it.
+
+    Responses double the braces of ``/choose{{"key":"value"}}``, because Rasa
+    fills ``{placeholders}`` in responses; the button sends single braces.
+
+    Args:
+        payload: The payload as written in the domain.
+
+    Returns:
+        The payload as sent, for example ``/choose{"flow":"checklist"}``.
+    """
+    return payload.replace("{{", "{").replace("}}", "}")
+
+
 def button_options(domain: DomainDict, slot: str) -> List[Tuple[str, str]]:
     """Returns (value, title) of the buttons that ask for a slot, in their order.
 
@@ -72,7 +87,7 @@ def button_options(domain: DomainDict, slot: str) -> List[Tuple[str, str]]:
     variations = (domain.get("responses") or {}).get(f"utter_ask_{slot}") or [{}]
     options = []
     for button in variations[0].get("buttons") or []:
-        _, _, entities = str(button.get("payload", "")).partition("{")
+        _, _, entities = unescape_payload(str(button.get("payload", ""))).partition("{")
         values = json.loads("{" + entities) if entities else {}
         if values:
             options.append((str(next(iter(values.values()))), str(button["title"])))

@@ -7,11 +7,12 @@ import re
 import pytest
 import yaml
 
-from actions.flows import button_options
+from actions.flows import button_options, unescape_payload
 from actions.guidance import ACTION_TOPICS
 from actions.next_steps import FLOWS_FILE, affected_result, load_flows, parse_flows
 from tests.conftest import ROOT
 from tests.extract import PHONE_RE, URL_RE
+from tests.flows_support import render
 
 
 def raw_flows():
@@ -77,7 +78,7 @@ def test_affected_result(answers, result):
 
 def test_entry_buttons_are_in_the_faq_answers(domain):
     def payloads(name):
-        return [b["payload"] for b in domain.responses[name][0]["buttons"]]
+        return [unescape_payload(b["payload"]) for b in domain.responses[name][0]["buttons"]]
     assert '/choose{"flow":"affected_check"}' in payloads("utter_faq/am_i_affected")
     assert '/choose{"flow":"checklist"}' in payloads("utter_faq/what_to_do")
     assert '/choose{"flow":"situation"}' in payloads("utter_faq/phishing")
@@ -85,7 +86,7 @@ def test_entry_buttons_are_in_the_faq_answers(domain):
 
 def test_every_choose_payload_is_a_button_of_the_assistant(domain):
     """The typed-command guard only accepts the assistant's own payloads: every value a flow needs is one."""
-    payloads = {b["payload"] for variations in domain.responses.values() for v in variations
+    payloads = {unescape_payload(b["payload"]) for variations in domain.responses.values() for v in variations
                 for b in v.get("buttons") or []}
     for flow in ("situation", "affected_check", "checklist"):
         assert f'/choose{{"flow":"{flow}"}}' in payloads
@@ -103,3 +104,20 @@ def test_readme_describes_the_flows():
     assert "## Personal next steps" in readme
     for name in ("situation_form", "affected_form", "checklist_form", "actions/data/flows.yml"):
         assert name in readme
+
+
+@pytest.mark.parametrize("name", ["utter_ask_took_part", "utter_ask_situation", "utter_faq/what_to_do",
+                                  "utter_checklist_more"])
+def test_buttons_send_single_brace_commands_after_rasa_fills_placeholders(domain, name):
+    sent = [b["payload"] for b in render(domain, {"response": name})["buttons"]]
+    written = [unescape_payload(b["payload"]) for b in domain.responses[name][0]["buttons"]]
+    assert sent == written
+    assert any(re.fullmatch(r'/choose\{"[a-z_0-9]+":"[a-z_0-9]+"\}', p) for p in sent)
+
+
+def test_choose_payloads_are_written_with_doubled_braces(domain):
+    """Single braces would be read as a {placeholder}: Rasa logs an error for every such button."""
+    raw = [b["payload"] for variations in domain.responses.values() for v in variations
+           for b in v.get("buttons") or [] if b["payload"].startswith("/")]
+    assert raw
+    assert all(re.fullmatch(r'/choose\{\{"[a-z_0-9]+":"[a-z_0-9]+"\}\}', p) for p in raw), raw
