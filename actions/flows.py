@@ -180,6 +180,24 @@ def handle_exit(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Doma
     return True
 
 
+def loop_before_latest_message(events: Sequence[Dict[str, Any]]) -> Optional[str]:
+    """Returns the form that was active when the user sent the latest message, if any.
+
+    Args:
+        events: The tracker's events, oldest first.
+
+    Returns:
+        The name of the active loop at the latest user message, or None.
+    """
+    seen_user = False
+    for event in reversed(events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "active_loop":
+            return event.get("name")
+    return None
+
+
 class ChoiceFormValidation(FormValidationAction):
     """Shared validation: buttons, typed choices, "stop" and other questions.
 
@@ -217,6 +235,9 @@ class ChoiceFormValidation(FormValidationAction):
         """
         entities = (tracker.latest_message or {}).get("entities") or []
         if any(entity.get("entity") == FLOW_SLOT for entity in entities):
+            if loop_before_latest_message(tracker.events) != self.form_name():
+                # The form starts now: a value left from an earlier session is not an answer.
+                return {slot: None}
             return {slot: None, EXIT_SLOT: EXIT_SWITCH}
         titles = button_options(domain, slot)
         if value in {option_value for option_value, _ in titles}:

@@ -211,3 +211,15 @@ def test_the_button_of_another_flow_ends_the_form(domain, domain_dict, slot, flo
     messages, slots = validate(domain, domain_dict, slot, payload, entities={"flow": flow})
     assert slots == {slot: None, "flow_exit": "switch", "requested_slot": None}
     assert messages == []
+
+
+def test_an_answer_left_from_an_earlier_session_is_dropped_when_the_form_starts(domain, domain_dict):
+    """Slots carry over to a new session; a form that starts again must ask again, not reuse them."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+    press = user_message('/choose{"flow":"affected_check"}', entities={"flow": "affected_check"})
+    events = [SlotSet("took_part", "yes"), press, SlotSet("flow", "affected_check"),
+              ActiveLoop("affected_form"), SlotSet("took_part", "yes")]
+    messages, slots = run(ValidateAffectedForm(), domain, domain_dict, events)
+    assert slots["took_part"] is None
+    assert "flow_exit" not in slots
+    assert messages == []
