@@ -7,7 +7,12 @@ import re
 import pytest
 import yaml
 
-from actions.flows import ValidateAffectedForm, ValidateChecklistForm, ValidateSituationForm, button_options
+from actions.flow_validation import (
+    ValidateAffectedForm,
+    ValidateChecklistForm,
+    ValidateSituationForm,
+    button_options,
+)
 from tests.conftest import ROOT
 from tests.flows_support import in_form, run, user_message
 

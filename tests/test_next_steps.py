@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from actions.flows import button_options, unescape_payload
+from actions.flow_validation import button_options, unescape_payload
 from actions.guidance import ACTION_TOPICS
 from actions.next_steps import FLOWS_FILE, affected_result, load_flows, parse_flows
 from tests.conftest import ROOT

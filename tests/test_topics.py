@@ -7,7 +7,7 @@ from collections import Counter
 
 import yaml
 
-from actions.flows import unescape_payload
+from actions.flow_validation import unescape_payload
 from actions.topics import load_catalogue
 from scripts.nlu_data import (
     dev_examples,
