@@ -23,6 +23,8 @@ NUMBER_WORDS = ("", "", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", 
 _NUMBER_RE = re.compile(r"^(?:optie|keuze|nummer|nr|knop)?\s*(\d{1,2})$")
 # Similarity a typed word needs with a synonym to count as a typo of it.
 FUZZY_CUTOFF = 0.8
+# Similarity each word of a several-word phrase needs.
+WORD_CUTOFF = 0.7
 # Shortest word or text compared for typos ("ja" and numbers must match exactly).
 MIN_FUZZY_LENGTH = 3
 # Longest text, in words, that may be read as a number or ordinal choice.
@@ -94,6 +96,24 @@ def _contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?:^| ){re.escape(phrase)}(?: |$)", text) is not None
 
 
+def _similarity(candidate: str, phrase: str) -> float:
+    """How close a typed text is to a phrase with as many words, or 0.
+
+    The whole text must reach ``FUZZY_CUTOFF`` and every word pair
+    ``WORD_CUTOFF``, so "gegevens zijn" is not "gegevens inzien". Phrases with
+    more words score higher, as in exact matching.
+    """
+    words, phrase_words = candidate.split(), phrase.split()
+    if len(words) != len(phrase_words):
+        return 0.0
+    whole = difflib.SequenceMatcher(None, candidate, phrase).ratio()
+    pairs = zip(words, phrase_words, strict=True)
+    weakest = min(difflib.SequenceMatcher(None, word, other).ratio() for word, other in pairs)
+    if whole < FUZZY_CUTOFF or weakest < WORD_CUTOFF:
+        return 0.0
+    return len(words) + whole
+
+
 def _best(scored: Dict[str, float], priority: Optional[Sequence[str]]) -> Optional[str]:
     if not scored:
         return None
@@ -114,7 +134,8 @@ def match_option(
     The checks, in order: a number or ordinal ("2", "optie 2", "de tweede");
     a title or synonym inside the text (the one with the most words wins, so
     "nee, weet ik niet" is "weet ik niet"); a typo of a title or synonym
-    (``difflib``, per word, word pair and for the whole text).
+    (``difflib``, for the whole text, each word and each word pair, against
+    phrases with as many words).
 
     Args:
         text: What the user typed.
@@ -148,9 +169,9 @@ def match_option(
     for option in options:
         for phrase in option.phrases:
             for candidate in candidates:
-                ratio = difflib.SequenceMatcher(None, candidate, phrase).ratio()
-                if ratio >= FUZZY_CUTOFF:
-                    fuzzy[option.value] = max(fuzzy.get(option.value, 0), ratio)
+                score = _similarity(candidate, phrase)
+                if score:
+                    fuzzy[option.value] = max(fuzzy.get(option.value, 0), score)
     return _best(fuzzy, priority)
 
 

@@ -48,3 +48,9 @@ def test_numbers_in_long_sentences_are_not_choices():
 ])
 def test_short_stop_phrases(text, expected):
     assert is_short_phrase_match(text, ["stop", "stoppen", "laat maar"]) is expected
+
+
+def test_a_typo_must_be_close_in_every_word():
+    options = make_options([("access", "Inzage")], {"access": ["gegevens inzien"]})
+    assert match_option("gegevens inzein", options) == "access"
+    assert match_option("welke gegevens zijn gestolen", options) is None

@@ -228,3 +228,15 @@ def test_an_answer_left_from_an_earlier_session_is_dropped_when_the_form_starts(
     assert slots["took_part"] is None
     assert "flow_exit" not in slots
     assert messages == []
+
+
+@pytest.mark.parametrize("slot,text,faq_key", [
+    ("situation", "Welke gegevens zijn gestolen?", "which_data"),
+    ("situation", "Wordt er onderzoek gedaan naar de hack?", "investigation"),
+    ("data_kind", "Welk nummer kan ik bellen?", "report_fraud"),
+    ("took_part", "Wanneer komt de brief?", "letter_when"),
+])
+def test_common_faq_questions_typed_during_a_form_are_not_read_as_a_choice(domain, domain_dict, slot, text,
+                                                                           faq_key):
+    _, slots = validate(domain, domain_dict, slot, text, intent="faq", faq_key=faq_key)
+    assert slots["flow_exit"] == "question"
