@@ -74,6 +74,7 @@ def check_advice(domain, messages, response, ids, more):
     links = render(domain, messages[1])
     assert links["text"].splitlines()[1:] == expected_lines(ids)
     assert links["buttons"] == []
+    assert len(links["text"].split()) <= 70
     links_sent = [load_registry().get(i) for i in ids if load_registry().get(i).is_link]
     assert not links_sent or links_sent[0].checked, "the first link must be a checked one"
     assert len(links_sent) <= 2
