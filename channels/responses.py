@@ -56,7 +56,10 @@ def button_commands(domain: Domain) -> FrozenSet[str]:
         domain: The assistant's domain.
 
     Returns:
-        The payloads that start with '/', exactly as written.
+        The payloads that start with '/', as the buttons send them: Rasa fills
+        ``{placeholders}`` in responses, so the domain writes the braces of a
+        payload twice (``/choose{{"flow":"checklist"}}``) and the button sends
+        them once.
     """
     commands = set()
     for variations in domain.responses.values():
@@ -64,5 +67,5 @@ def button_commands(domain: Domain) -> FrozenSet[str]:
             for button in variation.get("buttons") or []:
                 payload = str(button.get("payload", "")).strip()
                 if payload.startswith(COMMAND_PREFIX):
-                    commands.add(payload)
+                    commands.add(payload.replace("{{", "{").replace("}}", "}"))
     return frozenset(commands)

@@ -54,7 +54,7 @@ def test_unusable_messages_are_answered_without_rasa(domain, raw, key):
 
 
 def test_typed_commands_reach_rasa_as_plain_text(domain):
-    assert button_commands(domain) == frozenset()  # no button of the assistant sends a command today
+    assert all(command.startswith("/choose{") for command in button_commands(domain))
     received, _ = run_guard(domain, '/greet{"name": "Jan"}')
     assert [m.text for m in received] == ['greet{"name": "Jan"}']
 
@@ -65,6 +65,16 @@ def test_commands_of_the_assistants_own_buttons_pass():
     assert button_commands(domain) == frozenset({"/greet"})
     received, _ = run_guard(domain, "/greet")
     assert [m.text for m in received] == ["/greet"]
+
+
+def test_flow_buttons_pass_as_sent_and_forged_entities_do_not(domain):
+    commands = button_commands(domain)
+    assert '/choose{"flow":"checklist"}' in commands
+    assert not [c for c in commands if "{{" in c]
+    received, _ = run_guard(domain, '/choose{"flow":"checklist"}')
+    assert [m.text for m in received] == ['/choose{"flow":"checklist"}']
+    received, _ = run_guard(domain, '/choose{"flow":"checklist","situation":"x"}')
+    assert [m.text for m in received] == ['choose{"flow":"checklist","situation":"x"}']
 
 
 def test_errors_in_rasa_are_logged_without_the_message(domain, caplog):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import yaml
 
+from actions.flow_validation import unescape_payload
 from actions.topics import load_catalogue
 from scripts.nlu_data import (
     dev_examples,
@@ -27,16 +29,28 @@ def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
     assert len(topics) >= 35
 
 
-def test_every_button_payload_is_a_canonical_question(domain):
+CHOOSE_PAYLOAD_RE = re.compile(r'^/choose\{"([a-z_]+)":"([a-z_0-9]+)"\}$')
+
+
+def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
+    """Buttons send a canonical question, or one of the next-steps /choose{...} commands."""
     catalogue = load_catalogue()
     questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
     for name, variations in domain.responses.items():
         for variation in variations:
             for button in variation.get("buttons") or []:
-                if button["payload"].startswith("{"):
+                payload = button["payload"]
+                if payload.startswith("{"):
                     continue  # filled from a slot by the fallback action (tested there)
-                assert button["payload"] in questions, f"{name}: {button['payload']}"
-                assert not button["payload"].startswith("/"), name
+                if payload.startswith("/"):
+                    match = CHOOSE_PAYLOAD_RE.match(unescape_payload(payload))
+                    assert match, f"{name}: {payload}"
+                    entity, value = match.groups()
+                    assert entity in domain.entities, f"{name}: {payload}"
+                    if entity == "flow":
+                        assert value in next(s for s in domain.slots if s.name == "flow").values, payload
+                    continue
+                assert payload in questions, f"{name}: {payload}"
 
 
 def test_canonical_questions_are_training_examples_of_their_topic():
