@@ -122,7 +122,7 @@ def main() -> int:
         print(f"  {count}x {expected} -> {got}")
     if "dev" in reports:
         dev = reports["dev"]
-        print(f"dev set (studied during development, optimistic): {dev['examples']} examples, "
+        print(f"development set (not blind): {dev['examples']} examples, "
               f"accuracy {dev['accuracy']:.4f}, macro F1 {dev['macro_f1']:.4f}")
     print(f"held-out NLU test set: {test['examples']} examples, {test['labels']} labels, "
           f"accuracy {test['accuracy']:.4f} (min {MIN_ACCURACY}), "
