@@ -106,3 +106,22 @@ def test_in_memory_store_forgets_conversations_after_the_retention_period(domain
     assert store.prune() == 1
     assert set(store.store) == {"new"}
     assert asyncio.run(store.retrieve("old")) is None
+
+
+def test_redis_store_keeps_only_redacted_text_and_expires_it(domain, monkeypatch):
+    import redis
+
+    from tests.services import redis_server
+
+    monkeypatch.setenv("RETENTION_DAYS", "2")
+    with redis_server() as port:
+        store = RedactingRedisTrackerStore(domain, host="127.0.0.1", port=port)
+        asyncio.run(store.save(tracker_with_personal_data(domain)))
+        client = redis.Redis(host="127.0.0.1", port=port)
+        keys = client.keys("*")
+        assert keys
+        stored = "\n".join(client.get(key).decode("utf-8") for key in keys)
+        assert_clean(stored)
+        assert all(0 < client.ttl(key) <= 2 * 24 * 3600 for key in keys)
+        restored = asyncio.run(store.retrieve("privacy-test"))
+        assert restored.latest_message.text == "Mijn BSN is [BSN], bel [PHONE] of mail [EMAIL]"
