@@ -132,6 +132,18 @@ def find_iban(text: str) -> List[Span]:
     return spans
 
 
+# Numbers of organisations, not of people: 0800/0900, shared cost, and "universal
+# access" numbers such as 088 company numbers and the 14 0xx municipal numbers
+# (so "140.250" in a question is not a phone number).
+SERVICE_NUMBER_TYPES = frozenset({
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.SHARED_COST,
+    phonenumbers.PhoneNumberType.UAN,
+    phonenumbers.PhoneNumberType.VOICEMAIL,
+})
+
+
 def find_phone(text: str, region: str = DEFAULT_REGION) -> List[Span]:
     """Finds valid Dutch and international phone numbers, except the official ones.
 
@@ -145,8 +157,11 @@ def find_phone(text: str, region: str = DEFAULT_REGION) -> List[Span]:
     spans: List[Span] = []
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
         number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        if number not in OFFICIAL_PHONE_NUMBERS:
-            spans.append(Span(match.start, match.end, PHONE))
+        if number in OFFICIAL_PHONE_NUMBERS:
+            continue
+        if phonenumbers.number_type(match.number) in SERVICE_NUMBER_TYPES:
+            continue
+        spans.append(Span(match.start, match.end, PHONE))
     return spans
 
 

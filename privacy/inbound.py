@@ -36,6 +36,8 @@ _MAX_BYTES_PER_CHAR = 4
 # More than this share of control or replacement characters: treat as binary.
 _MAX_BINARY_SHARE = 0.1
 _TAG_RE = re.compile(r"<[^<>]{0,200}>")
+# Script and style elements: their content is code, not a question, so it goes too.
+_CODE_ELEMENT_RE = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 # Bidirectional overrides and isolates can make text display differently from what it is.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 _SPACES_RE = re.compile(r"[ \t\r\f\v]+")
@@ -107,8 +109,16 @@ def _clean(text: str) -> Optional[str]:
 
 
 def strip_tags(text: str) -> str:
-    """Removes HTML/XML tags such as ``<script>``, so no markup is kept or passed on."""
-    return _SPACES_RE.sub(" ", _TAG_RE.sub(" ", text)).strip()
+    """Removes HTML/XML tags, and script and style elements with their content.
+
+    Args:
+        text: The message text.
+
+    Returns:
+        The text without markup, so none is kept or passed on.
+    """
+    without_code = _CODE_ELEMENT_RE.sub(" ", text)
+    return _SPACES_RE.sub(" ", _TAG_RE.sub(" ", without_code)).strip()
 
 
 def _has_words(text: str) -> bool:
@@ -152,7 +162,9 @@ def inspect_message(raw: object, allowed_commands: AbstractSet[str] = frozenset(
     if cleaned is None:
         return InboundDecision(None, RESPONSE_UNREADABLE)
     redaction = redact(cleaned)
-    passed = filter_command(strip_tags(redaction.text), allowed_commands)
+    stripped = strip_tags(redaction.text)
+    passed = filter_command(stripped, allowed_commands)
     if not _has_words(passed):
-        return InboundDecision(None, RESPONSE_EMPTY, redaction.kinds)
+        only_markup = stripped != redaction.text.strip()
+        return InboundDecision(None, RESPONSE_UNREADABLE if only_markup else RESPONSE_EMPTY, redaction.kinds)
     return InboundDecision(passed, None, redaction.kinds)

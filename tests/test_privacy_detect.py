@@ -72,6 +72,8 @@ def test_each_kind_is_found(text, kind):
     "Wat is er gebeurd?",
     "het is 31-02-1985",  # not a real date
     "code 1234 SA",  # postcodes with SA, SD, SS do not exist
+    "Zijn het er 140.250 in 1990?",  # 14 0250 is a municipal service number, not a person's
+    "bel gratis 0800 1234",
 ])
 def test_ordinary_numbers_and_official_contacts_are_not_flagged(text):
     assert kinds(text) == []

@@ -44,7 +44,7 @@ def test_only_personal_data_gets_the_notice_and_a_request_for_a_question():
     ("   \n\t ", RESPONSE_EMPTY),
     ("😀🙏👍", RESPONSE_EMPTY),
     ("?!...", RESPONSE_EMPTY),
-    ("<b></b>", RESPONSE_EMPTY),
+    ("<b></b>", RESPONSE_UNREADABLE),
     (b"\xff\xfe\xfa", RESPONSE_UNREADABLE),
     ("\ud800 half a surrogate", RESPONSE_UNREADABLE),
     ("\x00\x01\x02\x03\x04abc", RESPONSE_UNREADABLE),
@@ -78,7 +78,15 @@ def test_utf8_bytes_are_decoded():
 
 def test_markup_and_bidi_controls_are_removed_not_passed_on():
     decision = inspect_message("<script>alert('x')</script><b>Wat</b> is er \u202egebeurd?")
-    assert decision.text == "alert('x') Wat is er gebeurd?"
+    assert decision.text == "Wat is er gebeurd?"
+
+
+def test_markup_only_messages_get_the_unreadable_answer_without_nlu():
+    for raw in ("<script>alert(1)</script>", "<SCRIPT src=x>", "<style>p{}</style>", "<b></b>"):
+        decision = inspect_message(raw)
+        assert decision.text is None, raw
+        assert decision.response == "utter_message_unreadable", raw
+    assert inspect_message("<img src=x onerror=alert(1)>Wat is er gebeurd?").text == "Wat is er gebeurd?"
 
 
 def test_right_to_left_and_sql_like_text_pass_as_plain_text():

@@ -19,12 +19,12 @@ def fake_rasa(received: list, status: int = 200) -> web.Application:
             return web.Response(status=status)
         return web.json_response([{"recipient_id": SENDER, "text": "Antwoord", "buttons": []}])
 
-    async def version(_: web.Request) -> web.Response:
-        return web.json_response({"version": "3.6.21"})
+    async def root(_: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: 3.6.21")
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
-    app.router.add_get("/version", version)
+    app.router.add_get("/", root)
     return app
 
 
@@ -95,10 +95,29 @@ def test_health_reports_spacy_model_and_content_date():
     health = asyncio.run(with_clients([], scenario))
     assert health["spacy_model_version"].startswith("3.4.0")
     assert health["content_date"] == "2026-02-05"
-    assert health["rasa"]["reachable"] is True
+    assert health["rasa"] == {"reachable": True, "version": "3.6.21"}
+    assert health["status"] == "ok"
 
 
 def test_spacy_version_matches_what_spacy_loads():
     import spacy
 
     assert spacy_model_version() == spacy.load("nl_core_news_sm").meta["version"]
+
+
+def test_health_is_degraded_with_503_when_rasa_is_down():
+    async def scenario():
+        from tests.services import free_port
+
+        client = TestClient(TestServer(create_app(f"http://127.0.0.1:{free_port()}")))
+        await client.start_server()
+        try:
+            response = await client.get("/health")
+            return response.status, await response.json()
+        finally:
+            await client.close()
+
+    status, health = asyncio.run(scenario())
+    assert status == 503
+    assert health["status"] == "degraded"
+    assert health["rasa"] == {"reachable": False}

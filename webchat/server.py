@@ -100,19 +100,26 @@ async def chat(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    """Reports the state of the assistant for operators."""
+    """Reports the state of the assistant for operators (503 when Rasa is down).
+
+    Rasa's HTTP API (and so its /version) is off; its root answers
+    "Hello from Rasa: <version>" on every channel-only server.
+    """
     rasa_status: Dict[str, Any] = {"reachable": False}
     try:
-        async with request.app["client"].get(f"{request.app['rasa_url']}/version") as upstream:
-            rasa_status = {"reachable": upstream.status == 200, **(await upstream.json())}
-    except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError):
+        async with request.app["client"].get(f"{request.app['rasa_url']}/") as upstream:
+            text = await upstream.text()
+            rasa_status = {"reachable": upstream.status == 200}
+            if text.startswith("Hello from Rasa:"):
+                rasa_status["version"] = text.split(":", 1)[1].strip()
+    except (aiohttp.ClientError, TimeoutError):
         pass
     return web.json_response({
-        "status": "ok",
+        "status": "ok" if rasa_status["reachable"] else "degraded",
         "rasa": rasa_status,
         "spacy_model_version": spacy_model_version(),
         "content_date": content_date(),
-    })
+    }, status=200 if rasa_status["reachable"] else 503)
 
 
 async def _start_client(app: web.Application) -> None:
