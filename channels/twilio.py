@@ -38,6 +38,23 @@ def _first(params: Dict[str, List[str]], name: str) -> Optional[str]:
     return values[0] if values else None
 
 
+def parse_message(params: Dict[str, List[str]]) -> Optional[Inbound]:
+    """Turns the form of an incoming-message webhook into a message.
+
+    Args:
+        params: The POST parameters.
+
+    Returns:
+        The message; None for anything that is not an incoming message
+        (a status callback has no ``Body``, or no sender).
+    """
+    address = _first(params, "From")
+    if not address or "Body" not in params:
+        return None
+    return Inbound(_first(params, "MessageSid"), address, _first(params, "Body"),
+                   reply_from=_first(params, "To"))
+
+
 class TwilioOutput(PlatformOutput):
     """Sends replies with Twilio's Messages API."""
 
@@ -100,9 +117,7 @@ class TwilioInput(MessagingInput):
             if not twilio_valid(request.headers.get("X-Twilio-Signature"), url, params, token):
                 logger.warning("channel twilio: webhook with a missing or wrong signature refused")
                 return response.text("forbidden", status=403)
-            address = _first(params, "From")
-            if address:
-                event = Inbound(_first(params, "MessageSid"), address, _first(params, "Body"),
-                                reply_from=_first(params, "To"))
+            event = parse_message(params)
+            if event is not None:
                 await self.accept(request, [event], on_new_message)
             return response.text(EMPTY_TWIML, content_type="text/xml")

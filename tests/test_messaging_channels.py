@@ -31,7 +31,7 @@ from channels.signatures import (
 )
 from channels.split import split_text
 from channels.telegram import TelegramInput, TelegramOutput, parse_update
-from channels.twilio import TwilioInput, TwilioOutput
+from channels.twilio import TwilioInput, TwilioOutput, parse_message
 
 TWILIO_ENV = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tok"}
 TELEGRAM_ENV = {"TELEGRAM_TOKEN": "1:abc", "TELEGRAM_SECRET_TOKEN": "secret_1"}
@@ -326,6 +326,16 @@ def test_telegram_start_becomes_the_trusted_greeting_command():
     assert parse_update({"update_id": 9, "message": {"text": "Hallo", "chat": {"id": 42}}}).trusted == frozenset()
     assert parse_update({"update_id": 10, "message": {"photo": [], "chat": {"id": 42}}}).text is None
     assert parse_update({"update_id": 11, "edited_channel_post": {}}) is None
+
+
+def test_twilio_incoming_messages_are_read_and_status_callbacks_ignored():
+    message = parse_message({"MessageSid": ["SM1"], "From": ["whatsapp:+31612345678"],
+                             "To": ["whatsapp:+3197"], "Body": [""]})
+    assert (message.message_id, message.address, message.text, message.reply_from) == (
+        "SM1", "whatsapp:+31612345678", "", "whatsapp:+3197")
+    assert parse_message({"MessageSid": ["SM1"], "From": ["+31612345678"], "To": ["+3197"],
+                          "MessageStatus": ["delivered"]}) is None
+    assert parse_message({"Body": ["Hallo"]}) is None
 
 
 # --- output channels and processing -------------------------------------------------------------------
