@@ -8,7 +8,9 @@ replaced by tests/server/fake_platform.py (``*_API_BASE``).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -19,7 +21,7 @@ import pytest
 
 from channels.signatures import facebook_signature, pseudonym, twilio_signature
 from tests.server.fake_platform import SLOW_MARKER, FakePlatform
-from tests.server.harness import Servers
+from tests.server.harness import BIN, ROOT, Servers, model_path
 
 pytestmark = pytest.mark.server
 
@@ -70,7 +72,7 @@ def user_events(servers, channel, secret, address):
     return [data for kind, data in events_of(servers, channel, secret, address) if kind == "user"]
 
 
-def settle(fake, predicate, quiet_s=2.0, timeout_s=30.0):
+def settle(fake, predicate, quiet_s=1.5, timeout_s=30.0):
     """Waits until no new matching request arrived for ``quiet_s``; returns the matching requests."""
     deadline, last, last_change = time.monotonic() + timeout_s, -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -119,7 +121,7 @@ def test_twilio_forged_or_unsigned_webhook_gets_403_and_leaves_no_trace(servers,
         signature = twilio_signature(url, {k: [v] for k, v in params.items()}, "another-token")
     status, _, _ = twilio_post(servers, params, signature=signature)
     assert status == 403
-    time.sleep(1.5)
+    time.sleep(1.0)
     assert events_of(servers, "twilio", TWILIO["TWILIO_AUTH_TOKEN"], number) == []
     assert fake.matching(to_number(number)) == []
 
@@ -153,7 +155,7 @@ def test_twilio_sms_is_answered_once_through_the_api_with_numbered_buttons(serve
     # Twilio re-delivers the same MessageSid: no second reply, no second event.
     status, _, _ = twilio_post(servers, params)
     assert status == 200
-    time.sleep(2.5)
+    time.sleep(2.0)
     assert len(fake.matching(to_number(number))) == len(replies)
     users = user_events(servers, "twilio", TWILIO["TWILIO_AUTH_TOKEN"], number)
     assert [u["message_id"] for u in users] == [params["MessageSid"]]
@@ -205,7 +207,7 @@ def test_telegram_without_the_secret_token_gets_403_and_leaves_no_trace(servers,
     chat_id = int(uuid.uuid4().int % 10**9)
     status, _, _ = telegram_post(servers, telegram_update(chat_id, "Hallo"), secret=secret)
     assert status == 403
-    time.sleep(1.5)
+    time.sleep(1.0)
     assert events_of(servers, "telegram", TELEGRAM["TELEGRAM_SECRET_TOKEN"], str(chat_id)) == []
     assert fake.matching(to_chat(chat_id)) == []
 
@@ -221,7 +223,7 @@ def test_telegram_start_gets_the_greeting_once(servers, fake):
     keyboards = [r["body"]["reply_markup"]["keyboard"] for r in replies if "reply_markup" in r["body"]]
     assert keyboards and keyboards[-1][0] == [{"text": "Wat is er gebeurd?"}]
     telegram_post(servers, update)
-    time.sleep(2.5)
+    time.sleep(2.0)
     assert len(fake.matching(to_chat(chat_id))) == len(replies)
     users = user_events(servers, "telegram", TELEGRAM["TELEGRAM_SECRET_TOKEN"], str(chat_id))
     assert [u["text"] for u in users] == ["/greet"]
@@ -280,7 +282,7 @@ def test_facebook_forged_or_unsigned_webhook_gets_403_and_leaves_no_trace(server
     body = {"object": "page", "entry": [{"id": "PAGE", "time": 1, "messaging": [messaging(psid, "Hallo")]}]}
     status, _, _ = facebook_post(servers, body, signature=headers)
     assert status == 403
-    time.sleep(1.5)
+    time.sleep(1.0)
     assert events_of(servers, "facebook", FACEBOOK["FACEBOOK_APP_SECRET"], psid) == []
     assert fake.matching(to_psid(psid)) == []
 
@@ -301,7 +303,7 @@ def test_facebook_batch_every_message_answered_once(servers, fake):
     assert request["query"]["access_token"] == ["fb-page-token"]
     assert all(len(r["body"]["message"]["text"]) <= 2000 for r in fake.matching(to_psid(psids[0])))
     facebook_post(servers, body)  # re-delivered batch
-    time.sleep(2.5)
+    time.sleep(2.0)
     assert [len(fake.matching(to_psid(psid))) for psid in psids] == counts
     for psid in psids:
         assert len(user_events(servers, "facebook", FACEBOOK["FACEBOOK_APP_SECRET"], psid)) == 1
@@ -319,3 +321,16 @@ def test_facebook_quick_reply_and_number_pick_the_offered_option(servers, fake):
     settle(fake, to_psid(psid))
     users = user_events(servers, "facebook", FACEBOOK["FACEBOOK_APP_SECRET"], psid)
     assert [u["text"] for u in users] == ["Hallo", quick[-1][2]["payload"]]
+
+
+# --- configuration ------------------------------------------------------------------------------------
+
+def test_a_channel_with_only_some_variables_stops_the_server_from_starting():
+    env = {**os.environ, "TELEGRAM_TOKEN": "123456:only-the-token", "RASA_TELEMETRY_ENABLED": "false"}
+    env.pop("TELEGRAM_SECRET_TOKEN", None)
+    result = subprocess.run(
+        [str(BIN / "rasa"), "run", "--model", str(model_path()), "--port", "0", "-i", "127.0.0.1",
+         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode != 0
+    assert "TELEGRAM_SECRET_TOKEN must be set" in result.stdout + result.stderr
