@@ -150,6 +150,8 @@ class FacebookInput(MessagingInput):
             if not facebook_valid(request.headers.get("X-Hub-Signature-256"), body, app_secret):
                 logger.warning("channel facebook: webhook with a missing or wrong signature refused")
                 return response.text("forbidden", status=403)
+            if not self.agent_ready(request):
+                return response.text("not ready", status=503)
             try:
                 data = json.loads(body)
             except ValueError:

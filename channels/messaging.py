@@ -1,7 +1,8 @@
 """What the Twilio, Telegram and Facebook channels share: settings, acknowledging, dedupe, replies.
 
 A webhook is handled in this order: the platform's authenticity check (403
-on failure, nothing else happens), parsing, claiming each message id
+on failure, nothing else happens), 503 while the model is still loading
+(the platform retries), parsing, claiming each message id
 (``Deduplicator``), then the answer to the platform (HTTP 200) while each new
 message is processed in a background task: an offered option typed as a
 number or title becomes its payload, ``MessageGuard`` checks and redacts the
@@ -216,6 +217,12 @@ class MessagingInput(InputChannel):
             self._state = _State(Deduplicator(store, self.name(), config.dedupe_ttl_s()),
                                  OfferedOptions(store, config.options_ttl_s()))
         return self._state
+
+    @staticmethod
+    def agent_ready(request: Request) -> bool:
+        """Whether the model is loaded; before that a webhook gets 503 and the platform retries."""
+        agent = getattr(request.app.ctx, "agent", None)
+        return agent is not None and agent.is_ready()
 
     def conversation_id(self, address: str) -> str:
         """The pseudonymous conversation id of a platform address."""

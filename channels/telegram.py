@@ -119,6 +119,8 @@ class TelegramInput(MessagingInput):
             if not telegram_valid(request.headers.get("X-Telegram-Bot-Api-Secret-Token"), secret):
                 logger.warning("channel telegram: webhook with a missing or wrong secret token refused")
                 return response.text("forbidden", status=403)
+            if not self.agent_ready(request):
+                return response.text("not ready", status=503)
             try:
                 update = json.loads(request.body or b"")
             except ValueError:

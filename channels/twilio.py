@@ -117,6 +117,8 @@ class TwilioInput(MessagingInput):
             if not twilio_valid(request.headers.get("X-Twilio-Signature"), url, params, token):
                 logger.warning("channel twilio: webhook with a missing or wrong signature refused")
                 return response.text("forbidden", status=403)
+            if not self.agent_ready(request):
+                return response.text("not ready", status=503)
             event = parse_message(params)
             if event is not None:
                 await self.accept(request, [event], on_new_message)
