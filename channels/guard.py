@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional
+from typing import AbstractSet, Any, Awaitable, Callable, Dict, FrozenSet, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
@@ -50,7 +50,8 @@ class MessageGuard:
     async def handle(self, raw: object, output_channel: OutputChannel, sender_id: Optional[str],
                      on_new_message: OnNewMessage, input_channel: Optional[str] = None,
                      metadata: Optional[Dict[str, Any]] = None,
-                     message_id: Optional[str] = None) -> InboundDecision:
+                     message_id: Optional[str] = None,
+                     trusted_commands: AbstractSet[str] = frozenset()) -> InboundDecision:
         """Checks one message, sends the notice or canned answer, passes the redacted text on.
 
         Args:
@@ -61,12 +62,16 @@ class MessageGuard:
             input_channel: Name of the channel, stored with the message.
             metadata: Metadata from the client; its strings are redacted too.
             message_id: Id of the message, if the channel has one.
+            trusted_commands: Commands the channel itself made from this
+                message (a numbered reply mapped to an offered button's
+                payload, Telegram's ``/start``); they pass like the domain's
+                button payloads.
 
         Returns:
             The decision that was applied.
         """
         domain = self._domain()
-        decision = inspect_message(raw, self._allowed_commands(domain))
+        decision = inspect_message(raw, self._allowed_commands(domain) | trusted_commands)
         logger.debug("inbound message: response=%s personal_data=%s", decision.response, list(decision.kinds))
         for key in (decision.notice, decision.response):
             if key:

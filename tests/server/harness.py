@@ -68,12 +68,14 @@ class Servers:
         endpoints: Endpoints file; the SQLite example when None.
         model: Model file; ``model_path()`` when None.
         debug: Run with ``--debug`` and library logs at DEBUG (the fuzz run turns it off).
+        extra_env: More environment variables for both servers (e.g. channel settings).
     """
 
     def __init__(self, workdir: Path, endpoints: Optional[Path] = None, model: Optional[Path] = None,
-                 debug: bool = True) -> None:
+                 debug: bool = True, extra_env: Optional[Dict[str, str]] = None) -> None:
         self.workdir = workdir
         self.debug = debug
+        self.extra_env = dict(extra_env or {})
         self.endpoints = endpoints or sqlite_endpoints(workdir)
         self.model = model or model_path()
         self.port, self.action_port = free_port(), free_port()
@@ -88,6 +90,7 @@ class Servers:
         env.update({"ACTION_PORT": str(self.action_port), "RASA_TELEMETRY_ENABLED": "false",
                     "LOG_LEVEL_LIBRARIES": "DEBUG" if self.debug else "ERROR", "SANIC_ACCESS_LOG": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"})
+        env.update(self.extra_env)
         return env
 
     def start(self) -> Servers:

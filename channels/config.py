@@ -1,0 +1,96 @@
+"""Settings of the messaging channels, read from environment variables only.
+
+A channel is off when none of its required variables is set, and refuses to
+start (``ValueError``) when only some of them are set: a channel without the
+secret for its authenticity check must never run.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, Mapping, Optional, Sequence
+
+DEFAULT_HTTP_TIMEOUT_S = 10.0
+DEFAULT_DEDUPE_TTL_S = 86_400
+DEFAULT_OPTIONS_TTL_S = 86_400
+
+
+def _environ(environ: Optional[Mapping[str, str]]) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def required_settings(channel: str, names: Sequence[str],
+                      environ: Optional[Mapping[str, str]] = None) -> Optional[Dict[str, str]]:
+    """Reads a channel's required variables: all of them, or none.
+
+    Args:
+        channel: Channel name, for the error message.
+        names: Variables the channel needs.
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        The values by name, or None when none is set (the channel is off).
+
+    Raises:
+        ValueError: Some but not all variables are set.
+    """
+    env = _environ(environ)
+    values = {name: env.get(name, "").strip() for name in names}
+    missing = [name for name, value in values.items() if not value]
+    if len(missing) == len(names):
+        return None
+    if missing:
+        raise ValueError(f"channel {channel}: {', '.join(missing)} must be set too "
+                         f"(or unset {', '.join(n for n in names if n not in missing)} to turn it off)")
+    return values
+
+
+def optional_setting(name: str, default: str, environ: Optional[Mapping[str, str]] = None) -> str:
+    """Returns a variable's value without trailing slashes, or the default when unset or empty."""
+    return (_environ(environ).get(name, "").strip() or default).rstrip("/")
+
+
+def positive_number(name: str, default: float, environ: Optional[Mapping[str, str]] = None) -> float:
+    """Reads a positive number.
+
+    Args:
+        name: Variable name.
+        default: Value when unset or empty.
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        The number.
+
+    Raises:
+        ValueError: The value is not a positive number.
+    """
+    raw = _environ(environ).get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive number, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
+def http_timeout_s(environ: Optional[Mapping[str, str]] = None) -> float:
+    """Total time allowed for one call to a platform API (``CHANNEL_HTTP_TIMEOUT_S``, default 10)."""
+    return positive_number("CHANNEL_HTTP_TIMEOUT_S", DEFAULT_HTTP_TIMEOUT_S, environ)
+
+
+def dedupe_ttl_s(environ: Optional[Mapping[str, str]] = None) -> int:
+    """How long a platform message id is remembered (``CHANNEL_DEDUPE_TTL_S``, default one day)."""
+    return int(positive_number("CHANNEL_DEDUPE_TTL_S", DEFAULT_DEDUPE_TTL_S, environ))
+
+
+def options_ttl_s(environ: Optional[Mapping[str, str]] = None) -> int:
+    """How long the last offered buttons are remembered (``CHANNEL_OPTIONS_TTL_S``, default one day)."""
+    return int(positive_number("CHANNEL_OPTIONS_TTL_S", DEFAULT_OPTIONS_TTL_S, environ))
+
+
+def redis_url(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """Redis for message ids and offered buttons shared by all instances (``CHANNEL_REDIS_URL``)."""
+    return _environ(environ).get("CHANNEL_REDIS_URL", "").strip() or None
