@@ -458,3 +458,28 @@ def test_a_slow_platform_api_is_given_up_after_the_timeout():
 
     ok, elapsed = asyncio.run(run())
     assert not ok and elapsed < 2
+
+
+def test_two_instances_on_a_real_redis_accept_a_redelivery_once_and_it_expires(clean_env):
+    from rasa.core.lock_store import RedisLockStore
+
+    from tests.services import redis_server
+
+    with redis_server() as port:
+        # Two server instances that share Rasa's Redis lock store (its default
+        # database is 1) must share message ids, also with an instance that is
+        # given the same Redis as CHANNEL_REDIS_URL.
+        def instance():
+            agent = SimpleNamespace(lock_store=RedisLockStore(host="127.0.0.1", port=port), tracker_store=None)
+            return Deduplicator(shared_store(agent), "twilio", 1)
+
+        first, second = instance(), instance()
+        third = Deduplicator(shared_store(redis_url=f"redis://127.0.0.1:{port}/1"), "twilio", 1)
+
+        async def run():
+            seen = [await first.first_time("SM1"), await second.first_time("SM1"),
+                    await third.first_time("SM1"), await second.first_time("SM2")]
+            await asyncio.sleep(1.2)
+            return seen + [await first.first_time("SM1")]
+
+        assert asyncio.run(run()) == [True, False, False, True, True]
