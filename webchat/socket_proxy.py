@@ -114,7 +114,8 @@ async def relay_websocket(request: web.Request) -> web.StreamResponse:
 
 
 async def _start(app: web.Application) -> None:
-    app["socket_client"] = aiohttp.ClientSession(timeout=UPSTREAM_TIMEOUT, cookie_jar=aiohttp.DummyCookieJar())
+    app["socket_client"] = aiohttp.ClientSession(
+        timeout=UPSTREAM_TIMEOUT, cookie_jar=aiohttp.DummyCookieJar())
 
 
 async def _close_sockets(app: web.Application) -> None:

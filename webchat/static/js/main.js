@@ -72,7 +72,7 @@ function ask(payload, shown) {
   state.pending.push({ payload, shown });
   saveState(state);
   flush();
-  if (state.pending.length) {
+  if (state.pending.length && document.body.dataset.connection === "offline") {
     setStatus(`${OFFLINE_TEXT} ${WAITING_TEXT}`);
   }
 }
@@ -86,6 +86,9 @@ const connection = new Connection(state.sessionId, {
       return;
     }
     const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons };
+    if (statusLine.textContent === BACK_TEXT) {
+      setStatus("");
+    }
     state.messages.push(message);
     saveState(state);
     show(message);
