@@ -1,13 +1,13 @@
 // The chat page in a real browser (system headless Chromium, playwright-core)
 // against the running assistant, which these tests start and stop themselves.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { launch } from "./browser.mjs";
 import { ANSWER_TIMEOUT_MS, ask, axe, count, waitForAnswer, watch } from "./page.mjs";
-import { ROOT, Stack } from "./stack.mjs";
+import { REPORTS, ROOT, Stack } from "./stack.mjs";
 
 const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 const XSS = "<img src=x onerror=alert(1)>";
@@ -19,6 +19,7 @@ let browser;
 
 before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  rmSync(join(REPORTS, "axe.jsonl"), { force: true });
   browser = await launch();
   await stack.start();
 }, { timeout: 360_000 });
@@ -54,7 +55,7 @@ describe("conversation", { concurrency: false }, () => {
   });
 
   test("axe: no serious or critical violations with the chat open", async () => {
-    const result = await axe(chat.page);
+    const result = await axe(chat.page, REPORTS, "chat open");
     assert.deepEqual(result.serious, []);
   });
 
@@ -67,6 +68,9 @@ describe("conversation", { concurrency: false }, () => {
     assert.ok(await bubbles.count() >= 1, "an answer shows its Bron: line");
     assert.match(await bubbles.last().locator(".chat__source").innerText(), /^Bron: /);
     assert.ok(await answer.isVisible());
+    // user and assistant messages are told apart in words, not only by colour
+    assert.equal(await page.locator("#chat-log .chat__msg--user .chat__who").last().innerText(), "U:");
+    assert.equal(await answer.locator(".chat__who").innerText(), "Digitale assistent:");
     const link = page.locator("#chat-log .chat__msg--bot a[href^='https://']").last();
     assert.equal(await link.getAttribute("target"), "_blank");
     assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
@@ -80,7 +84,7 @@ describe("conversation", { concurrency: false }, () => {
   });
 
   test("axe: no serious or critical violations after an answer", async () => {
-    const result = await axe(chat.page);
+    const result = await axe(chat.page, REPORTS, "after an answer");
     assert.deepEqual(result.serious, []);
   });
 
@@ -180,6 +184,28 @@ describe("small screens and zoom", () => {
   }
 });
 
+describe("reduced motion", () => {
+  test("with reduced motion asked for, nothing moves", async () => {
+    const { context, page } = await openChat({ reducedMotion: "reduce" });
+    try {
+      // a control that would animate gets no transition or animation
+      const styles = await page.evaluate(() => {
+        const probe = document.createElement("button");
+        probe.style.transition = "opacity 2s";
+        probe.style.animation = "spin 2s infinite";
+        document.body.appendChild(probe);
+        const style = getComputedStyle(probe);
+        const result = [style.transitionDuration, style.animationName];
+        probe.remove();
+        return result;
+      });
+      assert.deepEqual(styles, ["0s", "none"]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("privacy statement", () => {
   test("the privacy page is linked and passes axe", async () => {
     const context = await browser.newContext();
@@ -189,7 +215,7 @@ describe("privacy statement", () => {
       await page.locator("footer a[href='/privacy']").click();
       await page.waitForURL(`${stack.url}/privacy`);
       assert.match(await page.locator("main").innerText(), /IP-adressen/);
-      assert.deepEqual((await axe(page)).serious, []);
+      assert.deepEqual((await axe(page, REPORTS, "privacy page")).serious, []);
     } finally {
       await context.close();
     }

@@ -1,5 +1,6 @@
 // Helpers to drive the chat page in the browser tests.
-import { readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -77,11 +78,14 @@ export async function ask(page, text) {
 }
 
 /**
- * Runs axe-core (WCAG 2.0/2.1 A and AA rules) and returns the serious and critical violations.
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules and best practices), appends the result to
+ * ``reports/browser/axe.jsonl`` and returns the serious and critical violations.
  * @param {import("playwright-core").Page} page
+ * @param {string} reportDir folder of the axe report
+ * @param {string} label what was checked
  * @returns {Promise<{serious: Array<{id: string, impact: string, nodes: number}>, all: number}>}
  */
-export async function axe(page) {
+export async function axe(page, reportDir, label) {
   // Injected through the automation protocol: the page's CSP allows no inline script.
   if (!(await page.evaluate(() => "axe" in window))) {
     await page.evaluate(AXE_SOURCE);
@@ -93,6 +97,8 @@ export async function axe(page) {
     });
     return report.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
   });
+  mkdirSync(reportDir, { recursive: true });
+  appendFileSync(join(reportDir, "axe.jsonl"), `${JSON.stringify({ label, violations: result })}\n`);
   return {
     serious: result.filter((v) => v.impact === "serious" || v.impact === "critical"),
     all: result.length,
