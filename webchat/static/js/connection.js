@@ -25,9 +25,10 @@ export class Connection {
     this.ready = false;
     this.socket = io({
       path: "/socket.io/",
-      // Start on the websocket; fall back to long polling where websockets are blocked.
-      transports: ["websocket", "polling"],
-      tryAllTransports: true,
+      // socket.io's default: connect over HTTP long polling, then upgrade to a
+      // websocket; where websockets are blocked the chat stays on polling.
+      transports: ["polling", "websocket"],
+      upgrade: true,
       reconnectionDelay: 1000,
       reconnectionDelayMax: 5000,
       timeout: 10000,

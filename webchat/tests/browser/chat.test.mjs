@@ -49,7 +49,7 @@ describe("conversation", { concurrency: false }, () => {
 
   test("the greeting comes over a websocket, with buttons", async () => {
     const { page } = chat;
-    assert.equal(await page.evaluate(() => window.bvoChatTransport), "websocket");
+    await page.waitForFunction(() => window.bvoChatTransport === "websocket", null, { timeout: 10_000 });
     assert.ok(await page.locator("#chat-log .chat__msg--bot .chat__buttons button").count() >= 2);
     assert.equal(await count(page, "user"), 0, "the opening message is not shown as the user's");
   });
@@ -223,6 +223,22 @@ describe("privacy statement", () => {
 });
 
 describe("connection trouble", () => {
+  test("where websockets are blocked, the chat works over long polling", async () => {
+    const context = await browser.newContext();
+    try {
+      await context.routeWebSocket(/\/socket\.io\//, (socket) => socket.close());
+      const page = await context.newPage();
+      await page.goto(stack.url);
+      await waitForAnswer(page, 0);
+      await page.waitForTimeout(2000); // time enough for an upgrade, which must fail here
+      assert.equal(await page.evaluate(() => window.bvoChatTransport), "polling");
+      const before = await ask(page, "Wat moet ik nu doen?");
+      await waitForAnswer(page, before);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a lost connection is shown in words; a message typed offline is sent once when back", async () => {
     const { context, page, seen } = await openChat({ viewport: { width: 1280, height: 900 } });
     try {
