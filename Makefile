@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup run train validate lint pytest nlu-eval test-server fuzz test-stories test check-links clean
+.PHONY: help setup web run train validate lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -23,7 +23,10 @@ help: ## List the commands
 setup: ## Create .venv (Python 3.10) and install all pinned dependencies in one resolve
 	@scripts/setup_venv.sh
 
-run: setup ## Set up, train if the model is missing or stale, start everything on localhost:8080
+web: ## Build the web page's front-end (npm ci + copy into webchat/static/vendor/; skipped when unchanged)
+	@scripts/build_web.sh
+
+run: setup web ## Set up, build the page, train if the model is missing or stale, start everything on localhost:8080
 	@$(PY) -m scripts.run
 
 train: setup ## Train a model only if config, domain or data changed
@@ -50,7 +53,11 @@ fuzz: train ## 10,000 generated inputs against a running server: no 5xx, no cras
 test-stories: train ## Conversation test stories (fails on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
 
-test: setup lint pytest validate train nlu-eval test-server test-stories ## Set up and run the whole test suite (what CI runs)
+test-browser: web train ## The chat page in headless Chromium against the running assistant (screenshots in reports/screenshots/)
+	@scripts/ensure_chromium.sh
+	cd webchat && BVO_MODEL=$(abspath $(MODEL)) node --test --test-concurrency=1 tests/browser/
+
+test: setup lint pytest validate train nlu-eval test-server test-stories test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
 
 check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)

@@ -72,6 +72,8 @@ def stop_all(procs: List[subprocess.Popen]) -> None:
 
 def main() -> int:
     """Starts the three services and waits until one stops or Ctrl-C."""
+    if not (ROOT / "webchat" / "static" / "vendor").is_dir():
+        sys.exit("error: the web page is not built: run `make web` (or `make run`)")
     env = settings()
     model = ensure_model()
     rasa, ports = str(BIN / "rasa"), (env["RASA_PORT"], env["ACTION_PORT"], env["WEB_PORT"])

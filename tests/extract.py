@@ -24,7 +24,9 @@ ANY_PHONE_RE = re.compile(r"(?<![\w-])(?<!\d[.,])(?:0\d{2,3}(?:[ -]?\d{2,4}){1,3
 LOCAL_URL_RE = re.compile(r"^https?://(?:localhost|127\.0\.0\.1)(?:[:/]|$)")
 
 # Where the assistant's user-facing links and numbers can come from.
-SCANNED_GLOBS = ("domain/*.yml", "actions/**/*.py", "actions/data/*.yml", "webchat/static/*")
+# webchat/static/vendor/ is not scanned: third-party CSS and JS copied by the build.
+SCANNED_GLOBS = ("domain/*.yml", "actions/**/*.py", "actions/data/*.yml", "webchat/static/*",
+                 "webchat/static/js/*.js")
 REGISTRY_FILE = ROOT / "actions" / "data" / "guidance.yml"
 
 

@@ -24,7 +24,9 @@ def unregistered(found: dict, registry: Registry) -> dict:
 def test_scanned_files_cover_answers_actions_and_web_page():
     names = {path.relative_to(ROOT).as_posix() for path in scanned_files()}
     assert {"domain/faq.yml", "domain/basics.yml", "actions/fallback.py",
-            "webchat/static/chat.js", "webchat/static/index.html"} <= names
+            "webchat/static/js/main.js", "webchat/static/js/render.js", "webchat/static/index.html",
+            "webchat/static/privacy.html"} <= names
+    assert not any(name.startswith("webchat/static/vendor/") for name in names)
     assert "actions/data/guidance.yml" not in names
 
 

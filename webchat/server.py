@@ -1,7 +1,9 @@
-"""Serves the chat page and relays messages to the Rasa REST channel.
+"""Serves the chat page and relays its socket.io traffic to Rasa.
 
 The page talks only to this server (same origin), so the browser needs no
-CORS exception and no third-party request. ``/health`` reports which model,
+CORS exception and no third-party request. The page uses socket.io
+(``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
+clients. ``/health`` reports which model,
 spaCy pipeline and content date are in use.
 """
 
@@ -18,6 +20,8 @@ from typing import Any, Dict, Optional
 import aiohttp
 import yaml
 from aiohttp import web
+
+from webchat import socket_proxy
 
 STATIC = Path(__file__).parent / "static"
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,13 +71,19 @@ def content_date() -> str:
 async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
     """Adds the security headers to every response."""
     response = await handler(request)
-    response.headers.update(SECURITY_HEADERS)
+    if not response.prepared:  # a relayed websocket has sent its headers already
+        response.headers.update(SECURITY_HEADERS)
     return response
 
 
 async def index(_: web.Request) -> web.FileResponse:
     """Serves the chat page."""
     return web.FileResponse(STATIC / "index.html")
+
+
+async def privacy(_: web.Request) -> web.FileResponse:
+    """Serves the privacy statement."""
+    return web.FileResponse(STATIC / "privacy.html")
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -142,11 +152,13 @@ def create_app(rasa_url: str) -> web.Application:
     app = web.Application(client_max_size=64 * 1024, middlewares=[security_headers])
     app["rasa_url"] = rasa_url.rstrip("/")
     app.router.add_get("/", index)
+    app.router.add_get("/privacy", privacy)
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
     app.on_startup.append(_start_client)
     app.on_cleanup.append(_stop_client)
+    socket_proxy.add_routes(app)
     return app
 
 
@@ -157,7 +169,7 @@ def main() -> None:
     web_port = int(os.environ.get("WEB_PORT", "8080"))
     host = os.environ.get("WEB_HOST", "127.0.0.1")
     app = create_app(os.environ.get("RASA_URL", f"http://localhost:{rasa_port}"))
-    web.run_app(app, host=host, port=web_port, access_log=None, print=None)
+    web.run_app(app, host=host, port=web_port, access_log=None, print=None, shutdown_timeout=5)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,141 @@
+"""Relays the page's socket.io traffic to Rasa's socket.io channel (same origin).
+
+The browser only ever talks to this server, so the Content-Security-Policy
+can stay at ``connect-src 'self'`` and Rasa's port need not be public. Both
+engine.io transports are relayed: HTTP long polling (GET and POST) and the
+websocket upgrade. Nothing identifying is passed on: no cookies, no client
+address, no forwarding headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Optional
+
+import aiohttp
+from aiohttp import WSMsgType, web
+
+PATH = "/socket.io/"
+# Long polling holds a GET open up to engine.io's ping interval (25 s).
+UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=70)
+MAX_BODY_BYTES = 64 * 1024
+PASSED_HEADERS = ("Content-Type",)
+
+logger = logging.getLogger("webchat.socket_proxy")
+
+
+def upstream_url(request: web.Request, scheme: str = "http") -> str:
+    """Returns Rasa's socket.io address for this request, with its query string.
+
+    Args:
+        request: The browser's request to ``/socket.io/``.
+        scheme: ``http`` for polling, ``ws`` for the websocket transport.
+
+    Returns:
+        The upstream URL.
+    """
+    base = request.app["rasa_url"]
+    if scheme == "ws":
+        base = "ws" + base[len("http"):]
+    return f"{base}{PATH}?{request.query_string}"
+
+
+async def relay(request: web.Request) -> web.StreamResponse:
+    """Relays one engine.io request (polling or websocket) to Rasa.
+
+    Args:
+        request: The browser's request.
+
+    Returns:
+        The upstream answer, or 502 when Rasa cannot be reached.
+    """
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        return await relay_websocket(request)
+    body = await request.read() if request.method == "POST" else None
+    if body is not None and len(body) > MAX_BODY_BYTES:
+        return web.Response(status=413)
+    headers = {name: request.headers[name] for name in PASSED_HEADERS if name in request.headers}
+    try:
+        async with request.app["socket_client"].request(
+            request.method, upstream_url(request), data=body, headers=headers
+        ) as upstream:
+            content = await upstream.read()
+            return web.Response(
+                status=upstream.status, body=content,
+                content_type=upstream.content_type, charset=upstream.charset,
+            )
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        logger.warning("Rasa socket.io not reachable at %s", request.app["rasa_url"])
+        return web.Response(status=502)
+
+
+async def _pump(source: Any, target: Any) -> None:
+    """Copies websocket frames from ``source`` to ``target`` until one closes."""
+    async for message in source:
+        if message.type == WSMsgType.TEXT:
+            await target.send_str(message.data)
+        elif message.type == WSMsgType.BINARY:
+            await target.send_bytes(message.data)
+        else:
+            break
+
+
+async def relay_websocket(request: web.Request) -> web.StreamResponse:
+    """Relays a websocket between the browser and Rasa, frame by frame.
+
+    Args:
+        request: The browser's upgrade request.
+
+    Returns:
+        The closed websocket response, or 502 when Rasa cannot be reached.
+    """
+    upstream: Optional[aiohttp.ClientWebSocketResponse] = None
+    try:
+        upstream = await request.app["socket_client"].ws_connect(
+            upstream_url(request, "ws"), max_msg_size=MAX_BODY_BYTES, autoping=True
+        )
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        logger.warning("Rasa socket.io websocket not reachable at %s", request.app["rasa_url"])
+        return web.Response(status=502)
+    browser = web.WebSocketResponse(max_msg_size=MAX_BODY_BYTES, autoping=True)
+    await browser.prepare(request)
+    request.app["sockets"].add(browser)
+    tasks = [asyncio.ensure_future(_pump(browser, upstream)), asyncio.ensure_future(_pump(upstream, browser))]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        request.app["sockets"].discard(browser)
+        await upstream.close()
+        await browser.close()
+    return browser
+
+
+async def _start(app: web.Application) -> None:
+    app["socket_client"] = aiohttp.ClientSession(
+        timeout=UPSTREAM_TIMEOUT, cookie_jar=aiohttp.DummyCookieJar())
+
+
+async def _close_sockets(app: web.Application) -> None:
+    for socket in list(app["sockets"]):
+        await socket.close(code=aiohttp.WSCloseCode.GOING_AWAY)
+
+
+async def _stop(app: web.Application) -> None:
+    await app["socket_client"].close()
+
+
+def add_routes(app: web.Application) -> None:
+    """Adds the ``/socket.io/`` relay and its client session to ``app``.
+
+    Args:
+        app: The web application; ``app["rasa_url"]`` must be set.
+    """
+    app["sockets"] = set()
+    app.router.add_route("GET", PATH, relay)
+    app.router.add_route("POST", PATH, relay)
+    app.on_startup.append(_start)
+    app.on_shutdown.append(_close_sockets)
+    app.on_cleanup.append(_stop)

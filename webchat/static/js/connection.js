@@ -1,0 +1,76 @@
+// The connection to the assistant: Rasa's socket.io channel, relayed by this
+// site's own server at /socket.io/ (same origin). socket.io-client reconnects
+// by itself; messages are only emitted once the session is confirmed, so a
+// message typed while offline waits in the queue and is sent exactly once.
+import { io } from "../vendor/socket.io.esm.min.js";
+
+/**
+ * @typedef {{text?: string, quick_replies?: Array<{title: string, payload: string}>,
+ *            buttons?: Array<{title: string, payload: string}>}} BotMessage
+ * @typedef {{
+ *   onBotMessage: (message: BotMessage) => void,
+ *   onOnline: () => void,
+ *   onOffline: () => void,
+ * }} ConnectionHandlers
+ */
+
+export class Connection {
+  /**
+   * @param {string} sessionId the conversation id (Rasa's sender id)
+   * @param {ConnectionHandlers} handlers
+   */
+  constructor(sessionId, handlers) {
+    this.sessionId = sessionId;
+    this.handlers = handlers;
+    this.ready = false;
+    this.socket = io({
+      path: "/socket.io/",
+      // socket.io's default: connect over HTTP long polling, then upgrade to a
+      // websocket; where websockets are blocked the chat stays on polling.
+      transports: ["polling", "websocket"],
+      upgrade: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 5000,
+      timeout: 10000,
+    });
+    this.socket.on("connect", () => {
+      this.socket.emit("session_request", { session_id: this.sessionId });
+    });
+    this.socket.on("session_confirm", () => {
+      this.ready = true;
+      this.handlers.onOnline();
+    });
+    this.socket.on("bot_uttered", (message) => this.handlers.onBotMessage(message || {}));
+    this.socket.on("disconnect", () => this.lost());
+    this.socket.on("connect_error", () => this.lost());
+  }
+
+  /** Marks the connection as lost and drops anything socket.io buffered. */
+  lost() {
+    const wasReady = this.ready;
+    this.ready = false;
+    this.socket.sendBuffer = [];
+    if (wasReady || !this.reportedOffline) {
+      this.reportedOffline = true;
+      this.handlers.onOffline();
+    }
+  }
+
+  /** @returns {string} the transport in use ("websocket" or "polling"), or "" */
+  get transport() {
+    return this.socket.io.engine && this.socket.connected ? this.socket.io.engine.transport.name : "";
+  }
+
+  /**
+   * Sends a message if the session is ready.
+   * @param {string} payload
+   * @returns {boolean} true when it was handed to the open connection
+   */
+  send(payload) {
+    if (!this.ready || !this.socket.connected) {
+      return false;
+    }
+    this.socket.emit("user_uttered", { message: payload, session_id: this.sessionId });
+    return true;
+  }
+}
