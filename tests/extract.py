@@ -6,22 +6,12 @@ guidance tests (links and numbers are in the registry).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, Set, Tuple
 
+# The patterns and references() live in scripts/content_rules.py (also used by make content-check).
+from scripts.content_rules import PHONE_RE, URL_RE, references  # noqa: F401  (re-exported)
 from tests.conftest import ROOT
-
-# Links as the answers write them: https only, ending before closing punctuation.
-URL_RE = re.compile(r"https://[^\s)]+[^\s).,;]")
-# Dutch phone numbers as the answers write them (groups separated by spaces), and 112.
-PHONE_RE = re.compile(r"\b(?:0\d{2,3}(?: \d{2,4}){1,3}|112)\b")
-# Wider nets for files: any scheme or a bare www. address, and numbers written with
-# hyphens or without spaces, so a link or number in another spelling is caught too.
-ANY_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s)\"'<>`]+[^\s).,;:\"'<>`]", re.IGNORECASE)
-ANY_PHONE_RE = re.compile(r"(?<![\w-])(?<!\d[.,])(?:0\d{2,3}(?:[ -]?\d{2,4}){1,3}|112)(?![\w-])(?![.,]\d)")
-# Addresses that are not guidance: the local services the project itself starts.
-LOCAL_URL_RE = re.compile(r"^https?://(?:localhost|127\.0\.0\.1)(?:[:/]|$)")
 
 # Where the assistant's user-facing links and numbers can come from.
 # webchat/static/vendor/ is not scanned: third-party CSS and JS copied by the build.
@@ -44,12 +34,6 @@ def scanned_files(root: Path = ROOT) -> Iterable[Path]:
         for path in sorted(root.glob(pattern)):
             if path.is_file() and path.resolve() != REGISTRY_FILE.resolve():
                 yield path
-
-
-def references(text: str) -> Tuple[Set[str], Set[str]]:
-    """Returns the links (without local addresses) and phone numbers in a text."""
-    urls = {url for url in ANY_URL_RE.findall(text) if not LOCAL_URL_RE.match(url)}
-    return urls, set(ANY_PHONE_RE.findall(text))
 
 
 def references_in_files(paths: Iterable[Path]) -> Dict[str, Set[str]]:

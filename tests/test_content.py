@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 import yaml
 
+from scripts.content_check import MAX_WORDS_PER_BUBBLE
+from scripts.content_rules import DATE_RE, PHONE_RE, URL_RE, bubbles, source_dates, word_count
 from tests.conftest import ROOT
-from tests.extract import PHONE_RE, URL_RE, all_texts
+from tests.extract import all_texts
 
 BRIEF = ROOT.parent / "shared" / "content" / "BRIEF.md"
 SOURCE = ROOT.parent / "shared" / "sources" / "aankondiging-2025-08-11.txt"
-MAX_WORDS_PER_MESSAGE = 70
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
-DATE_RE = re.compile(r"(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})")
 BIG_NUMBER_RE = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b")
 
 
@@ -34,11 +31,10 @@ def brief_text() -> str:
 def test_every_message_is_short(domain):
     too_long = []
     for name, text in all_texts(domain):
-        for part in re.split(r"\n\s*\n", text):
-            words = len(part.split())
-            if words > MAX_WORDS_PER_MESSAGE:
-                too_long.append((name, words))
-    assert not too_long, f"messages over {MAX_WORDS_PER_MESSAGE} words: {too_long}"
+        for part in bubbles(text):
+            if word_count(part) > MAX_WORDS_PER_BUBBLE:
+                too_long.append((name, word_count(part)))
+    assert not too_long, f"messages over {MAX_WORDS_PER_BUBBLE} words: {too_long}"
 
 
 def test_every_faq_answer_ends_with_its_source(domain):
@@ -83,11 +79,7 @@ def test_no_claim_that_a_police_report_is_needed_for_the_theft(domain):
 
 def test_content_date_is_the_newest_source_date(domain):
     meta = yaml.safe_load((ROOT / "actions" / "data" / "content_meta.yml").read_text(encoding="utf-8"))
-    dates = []
-    for _, text in all_texts(domain):
-        for line in text.splitlines():
-            if line.startswith("Bron:"):
-                dates += [date(int(y), MONTHS.index(m) + 1, int(d)) for d, m, y in DATE_RE.findall(line)]
+    dates = [found for _, text in all_texts(domain) for found in source_dates(text)]
     assert max(dates).isoformat() == meta["content_date"]
 
 
