@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ train: setup ## Train a model only if config, domain or data changed
 
 validate: setup ## Check the training data and domain (warnings fail)
 	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
+
+content-check: setup ## Check every answer: Bron line, bubble length, registry links, B1 readability, content date
+	@$(PY) -m scripts.content_check
 
 lint: setup ## Ruff over all Python code
 	$(VENV)/bin/ruff check .
@@ -57,7 +60,7 @@ test-browser: web train ## The chat page in headless Chromium against the runnin
 	@scripts/ensure_chromium.sh
 	cd webchat && BVO_MODEL=$(abspath $(MODEL)) node --test --test-concurrency=1 tests/browser/
 
-test: setup lint pytest validate train nlu-eval test-server test-stories test-browser ## Set up and run the whole test suite (what CI runs)
+test: setup lint pytest validate content-check train nlu-eval test-server test-stories test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
 
 check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)

@@ -99,6 +99,30 @@ def test_health_reports_spacy_model_and_content_date():
     assert health["status"] == "ok"
 
 
+def test_health_shows_the_content_date_of_content_meta_and_the_newest_answer(tmp_path, monkeypatch):
+    import yaml
+
+    from scripts.content_check import check
+    from scripts.content_rules import source_dates
+    from webchat import server
+
+    meta = yaml.safe_load(server.CONTENT_META.read_text(encoding="utf-8"))
+    answers = yaml.safe_load((server.ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))["responses"]
+    newest = max(d for variations in answers.values() for v in variations for d in source_dates(v["text"]))
+    assert not check().global_problems  # content_date is the newest date of all answers
+    assert newest.isoformat() == meta["content_date"]
+
+    async def scenario(client):
+        return await (await client.get("/health")).json()
+
+    assert asyncio.run(with_clients([], scenario))["content_date"] == meta["content_date"]
+    # /health reads the file on every request: a new content date shows without code changes.
+    moved = tmp_path / "content_meta.yml"
+    moved.write_text('content_date: "2026-03-02"\n', encoding="utf-8")
+    monkeypatch.setattr(server, "CONTENT_META", moved)
+    assert asyncio.run(with_clients([], scenario))["content_date"] == "2026-03-02"
+
+
 def test_spacy_version_matches_what_spacy_loads():
     import spacy
 
