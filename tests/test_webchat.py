@@ -94,7 +94,7 @@ def test_health_reports_spacy_model_and_content_date():
 
     health = asyncio.run(with_clients([], scenario))
     assert health["spacy_model_version"].startswith("3.4.0")
-    assert health["content_date"] == "2026-02-05"
+    assert len(health["content_date"]) == 10  # YYYY-MM-DD; which date: the test below
     assert health["rasa"] == {"reachable": True, "version": "3.6.21"}
     assert health["status"] == "ok"
 
