@@ -19,6 +19,7 @@ registry.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -132,12 +133,21 @@ def handle_exit(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Doma
     return True
 
 
-class ActionShareGuidance(Action):
-    """Sends the advice and links for the chosen situation."""
+class ClosingAction(Action, ABC):
+    """Ends a flow: answers an exit, or sends the advice for the choice and the follow-up.
 
-    def name(self) -> str:
-        """Returns the action's name as used in the domain."""
-        return "action_share_guidance"
+    Abstract, so the action server does not register it as an action.
+    """
+
+    more_response = ""
+
+    @abstractmethod
+    def advice(self, tracker: Tracker) -> Optional[Any]:
+        """Returns the advice for the flow's answers, or None when there is no choice.
+
+        Args:
+            tracker: The conversation with the flow's slots.
+        """
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -146,77 +156,62 @@ class ActionShareGuidance(Action):
 
         Args:
             dispatcher: Collects the messages.
-            tracker: The conversation; ``situation`` holds the choice.
+            tracker: The conversation; the flow's slots hold the choice.
             domain: The domain as the action server receives it.
 
         Returns:
             Events that clear the flow slots.
         """
         if not handle_exit(dispatcher, tracker, domain):
-            advice = load_flows().situations.get(tracker.get_slot("situation") or "")
+            advice = self.advice(tracker)
             if advice is None:
                 dispatcher.utter_message(response=STOPPED_RESPONSE)
             else:
                 send_advice(dispatcher, tracker, advice)
-                dispatcher.utter_message(response="utter_situation_more")
+                dispatcher.utter_message(response=self.more_response)
         return reset_events(tracker)
 
 
-class ActionShareAffectedResult(Action):
+class ActionShareGuidance(ClosingAction):
+    """Sends the advice and links for the chosen situation."""
+
+    more_response = "utter_situation_more"
+
+    def name(self) -> str:
+        """Returns the action's name as used in the domain."""
+        return "action_share_guidance"
+
+    def advice(self, tracker: Tracker) -> Optional[Any]:
+        """The advice for the ``situation`` slot."""
+        return load_flows().situations.get(tracker.get_slot("situation") or "")
+
+
+class ActionShareAffectedResult(ClosingAction):
     """Explains what the answers of the "zit ik erbij?" check mean."""
+
+    more_response = "utter_affected_more"
 
     def name(self) -> str:
         """Returns the action's name as used in the domain."""
         return "action_share_affected_result"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[str, Any]]:
-        """Sends the result, its links and the follow-up buttons; clears the flow.
-
-        Args:
-            dispatcher: Collects the messages.
-            tracker: The conversation; the answers are in the answer slots.
-            domain: The domain as the action server receives it.
-
-        Returns:
-            Events that clear the flow slots.
-        """
-        if not handle_exit(dispatcher, tracker, domain):
-            answers = [tracker.get_slot(slot) or "" for slot in ANSWER_SLOTS]
-            if not answers[0]:
-                dispatcher.utter_message(response=STOPPED_RESPONSE)
-            else:
-                send_advice(dispatcher, tracker, load_flows().affected_results[affected_result(*answers)])
-                dispatcher.utter_message(response="utter_affected_more")
-        return reset_events(tracker)
+    def advice(self, tracker: Tracker) -> Optional[Any]:
+        """The result for the three answer slots (none without the first answer)."""
+        answers = [tracker.get_slot(slot) or "" for slot in ANSWER_SLOTS]
+        if not answers[0]:
+            return None
+        return load_flows().affected_results[affected_result(*answers)]
 
 
-class ActionShareChecklist(Action):
+class ActionShareChecklist(ClosingAction):
     """Sends the checklist for the chosen kind of leaked data."""
+
+    more_response = "utter_checklist_more"
 
     def name(self) -> str:
         """Returns the action's name as used in the domain."""
         return "action_share_checklist"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[str, Any]]:
-        """Sends the steps, their links and the follow-up buttons; clears the flow.
-
-        Args:
-            dispatcher: Collects the messages.
-            tracker: The conversation; ``data_kind`` holds the choice.
-            domain: The domain as the action server receives it.
-
-        Returns:
-            Events that clear the flow slots.
-        """
-        if not handle_exit(dispatcher, tracker, domain):
-            advice = load_flows().data_kinds.get(tracker.get_slot("data_kind") or "")
-            if advice is None:
-                dispatcher.utter_message(response=STOPPED_RESPONSE)
-            else:
-                send_advice(dispatcher, tracker, advice)
-                dispatcher.utter_message(response="utter_checklist_more")
-        return reset_events(tracker)
+    def advice(self, tracker: Tracker) -> Optional[Any]:
+        """The steps for the ``data_kind`` slot."""
+        return load_flows().data_kinds.get(tracker.get_slot("data_kind") or "")
