@@ -18,6 +18,7 @@ from bench.scenarios import Conversation
 
 ConversationFactory = Callable[[int], Conversation]
 REQUEST_TIMEOUT_S = 60.0
+EMPTY_ANSWER = "empty_answer"
 
 
 @dataclass
@@ -28,7 +29,9 @@ class LoadResult:
         users: Concurrent simulated users.
         duration_s: Length of the measured window (after the warm-up).
         latencies_s: Latency of every answered message in the window.
-        errors: Error counts by kind (HTTP status, timeout, transport, empty answer).
+        errors: Error counts by kind (HTTP status, timeout, transport).
+        empty_answers: Messages answered with an empty list (HTTP 200, no bot message): counted
+            apart, not as errors, since a model may legitimately predict no answer.
         conversations: Conversations started during the whole run.
         answered: Messages answered during the whole run, warm-up included (for CPU per message).
     """
@@ -37,6 +40,7 @@ class LoadResult:
     duration_s: float
     latencies_s: List[float] = field(default_factory=list)
     errors: Dict[str, int] = field(default_factory=dict)
+    empty_answers: int = 0
     conversations: int = 0
     answered: int = 0
 
@@ -68,7 +72,7 @@ async def send_message(session: aiohttp.ClientSession, url: str, sender: str, te
             await response.read()
             return f"http_{response.status}"
         answer = await response.json(content_type=None)
-        return "" if isinstance(answer, list) and answer else "empty_answer"
+        return "" if isinstance(answer, list) and answer else EMPTY_ANSWER
 
 
 async def run_load(
@@ -107,13 +111,14 @@ async def run_load(
                 except aiohttp.ClientError as exc:
                     error = f"transport_{type(exc).__name__}"
                 done = time.monotonic()
-                if not error:
-                    result.answered += 1
+                answered = error in ("", EMPTY_ANSWER)
+                result.answered += answered
                 if sent >= window_start and done <= window_end:
-                    if error:
-                        result.errors[error] = result.errors.get(error, 0) + 1
-                    else:
+                    if answered:
                         result.latencies_s.append(done - sent)
+                        result.empty_answers += error == EMPTY_ANSWER
+                    else:
+                        result.errors[error] = result.errors.get(error, 0) + 1
                 if error.startswith("transport"):
                     await asyncio.sleep(0.1)
                 if conversation.think_time_s:

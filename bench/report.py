@@ -11,7 +11,8 @@ from bench.loadgen import LoadResult
 from bench.stats import latency_summary, median, median_of_runs, ratio
 
 SCHEMA_VERSION = 1
-RUN_KEYS = ("throughput_mps", "median_ms", "p95_ms", "p99_ms", "errors", "cpu_ms_per_message")
+RUN_KEYS = ("throughput_mps", "median_ms", "p95_ms", "p99_ms", "errors", "empty_answers",
+            "cpu_ms_per_message")
 ASSISTANTS = ("stock", "ours")
 
 
@@ -34,6 +35,7 @@ def run_record(load: LoadResult, cpu_s: float, load_avg: Sequence[float]) -> Dic
         **latency_summary(load.latencies_s),
         "errors": load.error_count,
         "error_kinds": dict(load.errors),
+        "empty_answers": load.empty_answers,
         "cpu_s": cpu_s,
         "cpu_ms_per_message": 1000.0 * cpu_s / load.answered if load.answered else None,
         "load_avg_before": [round(value, 2) for value in load_avg],
@@ -177,7 +179,8 @@ def markdown(results: Dict[str, Any]) -> str:
     for users in config["levels"]:
         for key, label, digits in (("median_ms", "median ms", 1), ("p95_ms", "p95 ms", 1),
                                    ("p99_ms", "p99 ms", 1), ("throughput_mps", "throughput msg/s", 1),
-                                   ("errors", "errors", 0), ("cpu_ms_per_message", "CPU ms/message", 1)):
+                                   ("errors", "errors", 0), ("empty_answers", "empty answers", 0),
+                                   ("cpu_ms_per_message", "CPU ms/message", 1)):
             lines.append(_row(f"{users} users: {label}", _level(results, "stock", users, key),
                               _level(results, "ours", users, key), digits))
     lines += [

@@ -85,6 +85,8 @@ async def _serve_and_load(users: int, delay_s: float):
         in_flight[sender] -= 1
         if body["message"] == "boom":
             return web.Response(status=500)
+        if body["message"] == "quiet":
+            return web.json_response([])
         return web.json_response([{"recipient_id": sender, "text": "ok"}])
 
     app = web.Application()
@@ -123,3 +125,10 @@ def test_load_generator_counts_server_errors(monkeypatch):
     result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01))
     assert result.latencies_s == []
     assert result.errors.get("http_500", 0) > 0
+
+
+def test_empty_answers_are_counted_apart_with_their_latency(monkeypatch):
+    monkeypatch.setattr("bench.scenarios.STOCK_MESSAGES", (("quiet",),) * MESSAGES_PER_CONVERSATION)
+    result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01))
+    assert result.error_count == 0
+    assert result.empty_answers == len(result.latencies_s) > 0
