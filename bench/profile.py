@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import logging
 import os
 import pstats
 import random
@@ -47,7 +48,11 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
     """Loads the agent, warms it up, profiles ``conversations`` conversations; returns Markdown."""
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
+    configure_structlog(logging.INFO)
     endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     await play(agent, warmup, seed=1)
