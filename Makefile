@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ test-browser: web train ## The chat page in headless Chromium against the runnin
 
 test: setup lint pytest validate content-check train nlu-eval test-server test-stories test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
+
+bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
+	$(PY) -m bench $(BENCH_ARGS)
 
 check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)
 	@$(PY) -m scripts.check_links

@@ -1,0 +1,105 @@
+"""Profiles this assistant's message path in-process: cProfile around ``Agent.handle_message``.
+
+``python -m bench.profile --model models/bvo-....tar.gz`` starts the action server,
+loads the model as ``rasa run`` does (same endpoints.yml), plays benchmark
+conversations, and writes the top functions to ``bench/results/profile.md``.
+The REST channel's own work (privacy check, HTTP) is not inside this path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import logging
+import os
+import pstats
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from bench import servers
+from bench.scenarios import load_faq_questions, ours_conversation
+from bench.stats import latency_summary
+
+OUT = servers.ROOT / "bench" / "results" / "profile.md"
+
+
+async def play(agent: object, conversations: int, seed: int) -> List[float]:
+    """Plays ``conversations`` benchmark conversations through ``agent``; returns latencies (s)."""
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    rng, faq, latencies = random.Random(seed), load_faq_questions(), []
+    for user in range(conversations):
+        conversation = ours_conversation(rng, user, faq)
+        for text in conversation.messages:
+            started = time.perf_counter()
+            await agent.handle_message(  # type: ignore[attr-defined]
+                UserMessage(text, CollectingOutputChannel(), conversation.sender_id))
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+async def profile(model: Path, warmup: int, conversations: int, top: int) -> str:
+    """Loads the agent, warms it up, profiles ``conversations`` conversations; returns Markdown."""
+    from rasa.core.agent import load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
+    configure_structlog(logging.INFO)
+    endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
+    agent = await load_agent(model_path=str(model), endpoints=endpoints)
+    await play(agent, warmup, seed=1)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    latencies = await play(agent, conversations, seed=2)
+    profiler.disable()
+    summary = latency_summary(latencies)
+    report = []
+    for key, label in (("tottime", "own time"), ("cumulative", "cumulative time")):
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats(key).print_stats(top)
+        report.append(f"## Top {top} by {label}\n\n```\n{stream.getvalue().strip()}\n```\n")
+    return (
+        f"# Profile of one request path: `Agent.handle_message` (model {model.name})\n\n"
+        f"{len(latencies)} messages ({conversations} benchmark conversations, one at a time, after "
+        f"{warmup} warm-up conversations), action server running, in-memory tracker store. "
+        f"Under cProfile: median {summary['median_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms per message "
+        "(cProfile adds overhead; compare shares, not absolute times).\n\n" + "\n".join(report)
+    )
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Starts the action server, profiles, writes ``bench/results/profile.md``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.profile")
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    port = servers.free_port()
+    os.environ.update(servers.bench_env(ACTION_PORT=str(port)))
+    with (Path("/tmp") / f"bench-profile-actions-{port}.log").open("w") as log:
+        actions = subprocess.Popen(
+            [str(servers.BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+            cwd=servers.ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        servers.wait_http(f"http://127.0.0.1:{port}/health", actions)
+        text = asyncio.run(profile(args.model.resolve(), args.warmup, args.conversations, args.top))
+    finally:
+        actions.terminate()
+        actions.wait(timeout=20)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Result file (JSON) and Markdown summary of a benchmark, with the targets of issue 7."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from bench.loadgen import LoadResult
+from bench.stats import latency_summary, median, median_of_runs, ratio
+
+SCHEMA_VERSION = 1
+RUN_KEYS = ("throughput_mps", "median_ms", "p95_ms", "p99_ms", "errors", "empty_answers",
+            "cpu_ms_per_message")
+ASSISTANTS = ("stock", "ours")
+
+
+def run_record(load: LoadResult, cpu_s: float, load_avg: Sequence[float]) -> Dict[str, Any]:
+    """Turns one load run into its record in the result file.
+
+    Args:
+        load: What the load generator measured.
+        cpu_s: CPU seconds the assistant's processes used during the run (warm-up included).
+        load_avg: The machine's load averages (1, 5, 15 min) just before the run.
+
+    Returns:
+        The run's record: throughput, latency percentiles, errors, CPU per message, load.
+    """
+    record: Dict[str, Any] = {
+        "users": load.users,
+        "duration_s": load.duration_s,
+        "messages": len(load.latencies_s),
+        "throughput_mps": load.throughput,
+        **latency_summary(load.latencies_s),
+        "errors": load.error_count,
+        "error_kinds": dict(load.errors),
+        "empty_answers": load.empty_answers,
+        "cpu_s": cpu_s,
+        "cpu_ms_per_message": 1000.0 * cpu_s / load.answered if load.answered else None,
+        "load_avg_before": [round(value, 2) for value in load_avg],
+    }
+    return record
+
+
+def level_summary(runs: Sequence[Dict[str, Any]]) -> Dict[str, Optional[float]]:
+    """Returns the median over repeated runs of every measure of ``RUN_KEYS``."""
+    return {key: median_of_runs(runs, key) for key in RUN_KEYS}
+
+
+def saturation(levels: Dict[str, Dict[str, Any]]) -> Dict[str, Optional[float]]:
+    """Returns the highest median throughput over the ramp of concurrency levels and where it was.
+
+    Args:
+        levels: Per user count (as a string), a dictionary with ``median``.
+
+    Returns:
+        ``throughput_mps`` and ``users`` of the best level (None values without levels).
+    """
+    best_users, best = None, None
+    for users, level in levels.items():
+        value = level["median"].get("throughput_mps")
+        if value is not None and (best is None or value > best):
+            best_users, best = int(users), value
+    return {"throughput_mps": best, "users": best_users}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of issue 7: a measured value, its limit and how they compare."""
+
+    name: str
+    measure: Callable[[Dict[str, Any]], Optional[float]]
+    limit: float
+    at_least: bool
+    unit: str
+
+    def check(self, results: Dict[str, Any]) -> Dict[str, Any]:
+        """Returns the target's verdict: ``value``, ``limit`` and ``met`` (None when not measured)."""
+        value = self.measure(results)
+        met = None if value is None else (value >= self.limit if self.at_least else value <= self.limit)
+        return {"name": self.name, "value": value, "limit": self.limit,
+                "comparison": ">=" if self.at_least else "<=", "unit": self.unit, "met": met}
+
+
+def _level(results: Dict[str, Any], who: str, users: int, key: str) -> Optional[float]:
+    level = results["assistants"][who]["levels"].get(str(users))
+    return None if level is None else level["median"].get(key)
+
+
+def _peak_rss_mib(results: Dict[str, Any]) -> Optional[float]:
+    peaks = [value for value in results["assistants"]["ours"]["peak_rss_mib"].values() if value is not None]
+    return max(peaks) if peaks else None
+
+
+TARGETS = (
+    Target("saturation throughput, ours / stock",
+           lambda r: ratio(r["assistants"]["ours"]["saturation"]["throughput_mps"],
+                           r["assistants"]["stock"]["saturation"]["throughput_mps"]), 3.0, True, "x"),
+    Target("p95 latency at 50 users, ours / stock",
+           lambda r: ratio(_level(r, "ours", 50, "p95_ms"), _level(r, "stock", 50, "p95_ms")),
+           1 / 3, False, "x"),
+    Target("single user median latency", lambda r: _level(r, "ours", 1, "median_ms"), 40.0, False, "ms"),
+    Target("single user p95 latency", lambda r: _level(r, "ours", 1, "p95_ms"), 100.0, False, "ms"),
+    Target("peak RSS per server process (largest)", _peak_rss_mib, 1024.0, False, "MiB"),
+    Target("cold start (process start to first answer)",
+           lambda r: r["assistants"]["ours"]["cold_start_s"], 30.0, False, "s"),
+    Target("full training", lambda r: r["assistants"]["ours"]["training_time_s"], 180.0, False, "s"),
+)
+
+
+def check_targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Returns the verdict of every target of issue 7 for ``results``."""
+    return [target.check(results) for target in TARGETS]
+
+
+def result_path(directory: Path, date: str, commit: str) -> Path:
+    """Returns ``<directory>/<date>-<short commit>.json``."""
+    return directory / f"{date}-{commit[:7]}.json"
+
+
+def validate(results: Dict[str, Any]) -> None:
+    """Checks the structure of a result file.
+
+    Raises:
+        ValueError: If a required part is missing.
+    """
+    for key in ("schema_version", "date", "commit", "config", "machine", "assistants", "targets"):
+        if key not in results:
+            raise ValueError(f"result file lacks {key!r}")
+    for who in ASSISTANTS:
+        assistant = results["assistants"].get(who)
+        if assistant is None:
+            raise ValueError(f"result file lacks assistant {who!r}")
+        for key in ("training_time_s", "cold_start_s", "levels", "saturation", "peak_rss_mib",
+                    "cpu_ms_per_message"):
+            if key not in assistant:
+                raise ValueError(f"assistant {who!r} lacks {key!r}")
+        for users, level in assistant["levels"].items():
+            if not level["runs"]:
+                raise ValueError(f"assistant {who!r} has no runs at {users} users")
+            missing = set(RUN_KEYS) - set(level["median"])
+            if missing:
+                raise ValueError(f"assistant {who!r}, {users} users: median lacks {sorted(missing)}")
+
+
+def write_json(results: Dict[str, Any], path: Path) -> None:
+    """Validates and writes the result file."""
+    validate(results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def _fmt(value: Optional[float], digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _row(label: str, stock: Optional[float], ours: Optional[float], digits: int = 1) -> str:
+    rat = ratio(ours, stock)
+    return f"| {label} | {_fmt(stock, digits)} | {_fmt(ours, digits)} | {_fmt(rat, 2)} |"
+
+
+def markdown(results: Dict[str, Any]) -> str:
+    """Renders the side-by-side summary of a result file as Markdown."""
+    stock, ours = results["assistants"]["stock"], results["assistants"]["ours"]
+    config = results["config"]
+    lines = [
+        f"# Benchmark {results['date']} (commit {results['commit'][:7]})",
+        "",
+        f"Machine: {results['machine']['cpus']} CPUs, load average before the benchmark "
+        f"{results['machine']['load_avg_start']}. Every level: {config['repeats']} runs of "
+        f"{config['duration_s']} s after {config['warmup_s']} s warm-up; medians over runs. "
+        f"Closed loop: each user waits for the answer; conversations of "
+        f"{config['messages_per_conversation']} messages.",
+        "",
+        "| measure | stock `rasa init` | this assistant | ours / stock |",
+        "|---|---|---|---|",
+    ]
+    for users in config["levels"]:
+        for key, label, digits in (("median_ms", "median ms", 1), ("p95_ms", "p95 ms", 1),
+                                   ("p99_ms", "p99 ms", 1), ("throughput_mps", "throughput msg/s", 1),
+                                   ("errors", "errors", 0), ("empty_answers", "empty answers", 0),
+                                   ("cpu_ms_per_message", "CPU ms/message", 1)):
+            lines.append(_row(f"{users} users: {label}", _level(results, "stock", users, key),
+                              _level(results, "ours", users, key), digits))
+    lines += [
+        _row("saturation throughput msg/s", stock["saturation"]["throughput_mps"],
+             ours["saturation"]["throughput_mps"]),
+        f"| saturation at users | {stock['saturation']['users']} | {ours['saturation']['users']} | |",
+        _row("CPU ms/message (all runs)", stock["cpu_ms_per_message"], ours["cpu_ms_per_message"]),
+        _row("peak RSS Rasa server MiB", stock["peak_rss_mib"].get("rasa_server"),
+             ours["peak_rss_mib"].get("rasa_server"), 0),
+        f"| peak RSS action server MiB | - | {_fmt(ours['peak_rss_mib'].get('action_server'), 0)} | |",
+        _row("cold start s", stock["cold_start_s"], ours["cold_start_s"]),
+        _row("training s", stock["training_time_s"], ours["training_time_s"], 0),
+        "",
+        "## Targets (issue 7)",
+        "",
+        "| target | measured | limit | met |",
+        "|---|---|---|---|",
+    ]
+    for verdict in results["targets"]:
+        met = {True: "yes", False: "**no**", None: "not measured"}[verdict["met"]]
+        lines.append(f"| {verdict['name']} | {_fmt(verdict['value'], 2)} {verdict['unit']} | "
+                     f"{verdict['comparison']} {verdict['limit']:.2f} {verdict['unit']} | {met} |")
+    if results.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in results["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def overall_cpu_ms(levels: Dict[str, Dict[str, Any]]) -> Optional[float]:
+    """Returns the median CPU ms per message over all runs of all levels."""
+    values = [run["cpu_ms_per_message"] for level in levels.values() for run in level["runs"]
+              if run["cpu_ms_per_message"] is not None]
+    return median(values) if values else None
