@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Tuple
 
 from privacy.detect import KINDS, find_personal_data
 
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
+
+# The tracker stores redact the whole conversation on every save, so the same
+# (already redacted) texts come back turn after turn. Remember recent results,
+# keyed by a hash so that no text a user typed is kept in memory.
+_MEMO_SIZE = 20_000
+_memo: OrderedDict[bytes, str] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -45,9 +53,31 @@ def redact(text: str) -> Redaction:
     return Redaction("".join(pieces), tuple(kind for kind in KINDS if kind in found))
 
 
+def _memo_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def redact_text(text: str) -> str:
-    """Returns only the redacted text (see ``redact``)."""
-    return redact(text).text
+    """Returns only the redacted text (see ``redact``), remembering recent results.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The redacted text.
+    """
+    key = _memo_key(text)
+    cached = _memo.get(key)
+    if cached is not None:
+        _memo.move_to_end(key)
+        return cached
+    result = redact(text).text
+    _memo[key] = result
+    if result != text:
+        _memo[_memo_key(result)] = result  # a redacted text stays as it is
+    while len(_memo) > _MEMO_SIZE:
+        _memo.popitem(last=False)
+    return result
 
 
 def redact_value(value: Any) -> Any:

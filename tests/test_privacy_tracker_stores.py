@@ -125,3 +125,30 @@ def test_redis_store_keeps_only_redacted_text_and_expires_it(domain, monkeypatch
         assert all(0 < client.ttl(key) <= 2 * 24 * 3600 for key in keys)
         restored = asyncio.run(store.retrieve("privacy-test"))
         assert restored.latest_message.text == "Mijn BSN is [BSN], bel [PHONE] of mail [EMAIL]"
+
+
+def test_repeated_saves_reuse_redactions_without_keeping_raw_text(domain):
+    from privacy import redact as redact_module
+
+    redact_module._memo.clear()
+    store = RedactingInMemoryTrackerStore(domain)
+    tracker = tracker_with_personal_data(domain, sender="memo-test")
+    asyncio.run(store.save(tracker))
+    size = len(redact_module._memo)
+    assert size > 0
+    for _ in range(3):
+        again = asyncio.run(store.retrieve("memo-test"))
+        asyncio.run(store.save(again))
+    assert len(redact_module._memo) == size  # nothing new to redact: every text was remembered
+    kept = " ".join(redact_module._memo.values())
+    assert all(raw not in kept for raw in RAW)
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in redact_module._memo)
+    assert_clean(store.store["memo-test"])
+
+
+def test_placeholders_are_left_as_they_are():
+    from privacy.redact import PLACEHOLDERS, redact
+
+    text = " en ".join(PLACEHOLDERS.values())
+    assert redact(text).text == text
+    assert redact(text).kinds == ()
