@@ -25,6 +25,7 @@ from typing import List, Optional, Sequence
 from bench import servers
 from bench.scenarios import load_faq_questions, ours_conversation
 from bench.stats import latency_summary
+from scripts.run import wait_until_up
 
 OUT = servers.ROOT / "bench" / "results" / "profile.md"
 
@@ -91,7 +92,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             [str(servers.BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
             cwd=servers.ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
     try:
-        servers.wait_http(f"http://127.0.0.1:{port}/health", actions)
+        wait_until_up(f"http://127.0.0.1:{port}/health", actions, "action server",
+                      timeout_s=servers.STARTUP_TIMEOUT_S, interval_s=0.2)
         text = asyncio.run(profile(args.model.resolve(), args.warmup, args.conversations, args.top))
     finally:
         actions.terminate()

@@ -213,19 +213,3 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
     return assistant
 
 
-def wait_http(url: str, proc: subprocess.Popen, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
-    """Polls ``url`` with GET until it answers.
-
-    Raises:
-        RuntimeError: If the process stops or ``url`` does not answer within ``timeout_s``.
-    """
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process stopped during start-up (exit code {proc.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout_s} s")

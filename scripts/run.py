@@ -44,9 +44,26 @@ def ensure_model() -> Path:
     return Path(result.stdout.strip().splitlines()[-1])
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, name: str) -> None:
-    """Polls ``url`` until it answers, or exits if the process died."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+def wait_until_up(
+    url: str,
+    proc: subprocess.Popen,
+    name: str,
+    timeout_s: float = STARTUP_TIMEOUT_S,
+    interval_s: float = 1.0,
+) -> None:
+    """Polls ``url`` with GET until it answers.
+
+    Args:
+        url: Address that answers once the service is up.
+        proc: The service's process, to notice when it dies.
+        name: Name of the service, for the error message.
+        timeout_s: How long to wait.
+        interval_s: Pause between attempts.
+
+    Raises:
+        RuntimeError: If the process stops or ``url`` does not answer within ``timeout_s``.
+    """
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{name} stopped during start-up (exit code {proc.returncode})")
@@ -54,8 +71,8 @@ def wait_until_up(url: str, proc: subprocess.Popen, name: str) -> None:
             with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
-            time.sleep(1)
-    raise RuntimeError(f"{name} did not answer at {url} within {STARTUP_TIMEOUT_S} s")
+            time.sleep(interval_s)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout_s} s")
 
 
 def stop_all(procs: List[subprocess.Popen]) -> None:
