@@ -11,6 +11,7 @@ from actions.flow_validation import unescape_payload
 from actions.topics import load_catalogue
 from scripts.nlu_data import (
     dev_examples,
+    heldout_en_examples,
     heldout_examples,
     leaked_heldout_examples,
     normalise,
@@ -80,9 +81,20 @@ def test_enough_training_and_heldout_examples_per_label(domain):
     assert set(dev_counts) <= labels
 
 
+def test_english_heldout_set_has_every_dutch_heldout_label_and_change_language():
+    """tests/nlu_heldout_en: the labels of the Dutch held-out set (choose included) plus change_language."""
+    dutch_labels = {label for label, _ in heldout_examples()}
+    english_counts = Counter(label for label, _ in heldout_en_examples())
+    assert set(english_counts) == dutch_labels | {"change_language"}
+    too_few = {label: count for label, count in english_counts.items() if count < MIN_HELDOUT}
+    assert not too_few
+
+
 def test_heldout_examples_are_never_training_data():
+    """No Dutch or English test or dev example is in data/nlu/** (any language, normalised)."""
     assert heldout_examples()
     assert dev_examples()
+    assert heldout_en_examples()
     assert not leaked_heldout_examples()
 
 
