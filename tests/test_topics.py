@@ -6,9 +6,12 @@ import re
 from collections import Counter
 
 import yaml
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.nlu.training_data.message import Message
 
 from actions.flow_validation import unescape_payload
 from actions.topics import load_catalogue
+from channels.responses import expand_placeholders, placeholder_values
 from scripts.nlu_data import (
     dev_examples,
     heldout_en_examples,
@@ -34,7 +37,7 @@ CHOOSE_PAYLOAD_RE = re.compile(r'^/choose\{"([a-z_]+)":"([a-z_0-9]+)"\}$')
 
 
 def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
-    """Buttons send a canonical question, or one of the next-steps /choose{...} commands."""
+    """Buttons send a canonical question, a next-steps /choose{...} or another known command."""
     catalogue = load_catalogue()
     questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
     for name, variations in domain.responses.items():
@@ -43,13 +46,23 @@ def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
                 payload = button["payload"]
                 if payload.startswith("{"):
                     continue  # filled from a slot by the fallback action (tested there)
-                if payload.startswith("/"):
+                if payload.startswith("/choose"):
                     match = CHOOSE_PAYLOAD_RE.match(unescape_payload(payload))
                     assert match, f"{name}: {payload}"
                     entity, value = match.groups()
                     assert entity in domain.entities, f"{name}: {payload}"
                     if entity == "flow":
                         assert value in next(s for s in domain.slots if s.name == "flow").values, payload
+                    continue
+                if payload.startswith("/"):
+                    commands = expand_placeholders(unescape_payload(payload), placeholder_values(domain))
+                    assert commands, f"{name}: {payload}"
+                    for command in commands:
+                        message = YAMLStoryReader.unpack_regex_message(Message(data={"text": command}), domain)
+                        assert message.get("intent")["name"] in domain.intents, command
+                        entities = message.get("entities") or []
+                        assert {e["entity"] for e in entities} <= set(domain.entities), command
+                        assert len(entities) == command.count(":"), command
                     continue
                 assert payload in questions, f"{name}: {payload}"
 
