@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import AbstractSet, Any, Awaitable, Callable, Dict, FrozenSet, Optional
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
 
 from channels.responses import button_commands, response_message
@@ -22,6 +22,8 @@ from privacy.redact import redact_value
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# Answer when a message cannot be handled now (domain/cluster.yml).
+RESPONSE_UNAVAILABLE = "utter_service_unavailable"
 # Enough of a too-long message to tell its language.
 LANGUAGE_SAMPLE_CHARS = 2000
 
@@ -49,10 +51,15 @@ class MessageGuard:
     Args:
         domain_getter: Returns the domain of the loaded model (or None before
             it is loaded); used for the canned responses and button commands.
+        ready: Returns whether a model is loaded; when it returns False the
+            message is answered with "probeer het later opnieuw" instead of
+            being dropped by Rasa. None: always pass messages on.
     """
 
-    def __init__(self, domain_getter: Callable[[], Optional[Domain]]) -> None:
+    def __init__(self, domain_getter: Callable[[], Optional[Domain]],
+                 ready: Optional[Callable[[], bool]] = None) -> None:
         self._domain_getter = domain_getter
+        self._ready = ready
         self._commands_for: Optional[Domain] = None
         self._commands: FrozenSet[str] = frozenset()
 
@@ -101,13 +108,42 @@ class MessageGuard:
             return decision
         message = UserMessage(decision.text, output_channel, sender_id, input_channel=input_channel,
                               metadata=redact_value(metadata) if metadata else None, message_id=message_id)
+        if self._ready is not None and not self._ready():
+            logger.warning("no model loaded: message not handled (text not logged)")
+            await self.send_unavailable(output_channel, sender_id, domain, language)
+            return decision
+        collected = output_channel.messages if isinstance(output_channel, CollectingOutputChannel) else []
+        keep = len(collected)
         try:
             await on_new_message(message)
         except asyncio.CancelledError:
             logger.error("handling a message timed out (text not logged)")
         except Exception as error:  # noqa: BLE001 - never let the raw error (with text) reach a log or client
             logger.error("handling a message failed: %s (text not logged)", type(error).__name__)
+            del collected[keep:]
+            await self.send_unavailable(output_channel, sender_id, domain, language)
         return decision
+
+    @staticmethod
+    async def send_unavailable(output_channel: OutputChannel, sender_id: Optional[str],
+                               domain: Optional[Domain], language: Optional[str]) -> None:
+        """Answers "probeer het later opnieuw" when a message could not be handled.
+
+        The turn was not saved (store down, lock not obtained, turn too long);
+        ``handle`` drops the answers already collected for it, so the user
+        sees the request to try again, not an answer the conversation lacks.
+
+        Args:
+            output_channel: Where the answer goes.
+            sender_id: Conversation id.
+            domain: Domain of the loaded model, if any.
+            language: "en" for the English text.
+        """
+        try:
+            message = response_message(RESPONSE_UNAVAILABLE, domain, language)
+            await output_channel.send_response(sender_id, message)
+        except Exception as error:  # noqa: BLE001 - the channel itself may be what failed
+            logger.error("could not send the try-again answer: %s", type(error).__name__)
 
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         """Wraps Rasa's handler for channels that build the ``UserMessage`` themselves.

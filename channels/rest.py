@@ -4,7 +4,8 @@ Same request and answer format as Rasa's ``RestInput``: POST
 ``{"sender": "...", "message": "..."}``, answer a JSON list of bot messages.
 Differences: the message is checked and redacted before Rasa sees it; a body
 that is not a JSON object, or a bad sender, gets HTTP 400 instead of a server
-error; the ``stream`` option is not offered.
+error; the ``stream`` option is not offered; without a loaded model a message
+gets HTTP 503 and "probeer het later opnieuw" instead of being dropped.
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ def _agent_domain(request: Request) -> Optional[Domain]:
     return getattr(agent, "domain", None)
 
 
+def _agent_ready(request: Request) -> bool:
+    """Whether a model is loaded (without one, messages get 503 and "try again later")."""
+    agent = getattr(request.app.ctx, "agent", None)
+    return agent is not None and bool(agent.is_ready())
+
+
 class SafeRestInput(RestInput):
     """Rasa's REST channel, with every message checked and redacted first."""
 
@@ -109,11 +116,11 @@ class SafeRestInput(RestInput):
                 return response.json({"error": "Invalid sender."}, status=400)
             metadata = body.get("metadata")
             channel_name = body.get("input_channel")
-            guard = MessageGuard(lambda: _agent_domain(request))
+            guard = MessageGuard(lambda: _agent_domain(request), lambda: _agent_ready(request))
             collector = CollectingOutputChannel()
             await guard.handle(body.get("message"), collector, sender, on_new_message,
                                input_channel=channel_name if isinstance(channel_name, str) else self.name(),
                                metadata=metadata if isinstance(metadata, dict) else None)
-            return response.json(collector.messages)
+            return response.json(collector.messages, status=200 if _agent_ready(request) else 503)
 
         return webhook

@@ -40,7 +40,7 @@ class SafeSocketIOInput(SocketIOInput):
         """
         install_log_redaction()
         self._app: Optional[Any] = None
-        guard = MessageGuard(self._agent_domain)
+        guard = MessageGuard(self._agent_domain, self._agent_ready)
         blueprint = super().blueprint(guard.wrap(on_new_message))
         sio = self.sio
 
@@ -61,6 +61,10 @@ class SafeSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         return blueprint
+
+    def _agent_ready(self) -> bool:
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        return agent is not None and bool(agent.is_ready())
 
     def _agent_domain(self) -> Optional[Domain]:
         agent = getattr(getattr(self._app, "ctx", None), "agent", None)

@@ -89,6 +89,7 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_message_too_long": "notice",
     "utter_message_empty": "notice",
     "utter_message_unreadable": "notice",
+    "utter_service_unavailable": "notice",
     "utter_affected_intro": "notice",
     "utter_choice_unclear": "notice",
     "utter_flow_stopped": "notice",

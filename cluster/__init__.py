@@ -1,0 +1,1 @@
+"""Running the assistant as several server instances: shared stores, safe locks, health, local cluster."""
