@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench cluster cluster-stop test-cluster clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -62,6 +62,15 @@ test-browser: web train ## The chat page in headless Chromium against the runnin
 
 test: setup lint pytest validate content-check train nlu-eval test-server test-stories test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
+
+cluster: setup web train ## Start PostgreSQL, Redis, the action server, 2 Rasa instances and nginx on localhost:8090 (in the background)
+	@$(PY) -m scripts.cluster start --model $(MODEL)
+
+cluster-stop: ## Stop what `make cluster` started
+	@$(PY) -m scripts.cluster stop
+
+test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a killed instance, store faults (~5 min)
+	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m cluster tests/cluster
 
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
 	$(PY) -m bench $(BENCH_ARGS)
