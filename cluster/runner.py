@@ -133,11 +133,13 @@ class ActionServer(Service):
 class RasaInstance(Service):
     """One Rasa server: channels only (no HTTP API), shared stores, on 127.0.0.1."""
 
-    def __init__(self, index: int, port: int, model: Path, log_dir: Path, env: Dict[str, str]) -> None:
+    def __init__(self, index: int, port: int, model: Path, log_dir: Path, env: Dict[str, str],
+                 endpoints: Path = ENDPOINTS) -> None:
         super().__init__(f"rasa-{index}", log_dir)
         self.port = port
         self.model = model
         self.env = env
+        self.endpoints = endpoints
 
     @property
     def url(self) -> str:
@@ -147,8 +149,8 @@ class RasaInstance(Service):
     def start(self) -> RasaInstance:
         """Starts the instance (waits with ``wait_ready``)."""
         self._spawn([str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.port),
-                     "-i", "127.0.0.1", "--endpoints", str(ENDPOINTS), "--credentials", str(CREDENTIALS)],
-                    cwd=ROOT, env=self.env)
+                     "-i", "127.0.0.1", "--endpoints", str(self.endpoints),
+                     "--credentials", str(CREDENTIALS)], cwd=ROOT, env=self.env)
         return self
 
     def wait_ready(self, timeout_s: float = RASA_START_TIMEOUT_S) -> None:

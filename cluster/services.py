@@ -145,7 +145,8 @@ class Postgres(Service):
     package (PostgreSQL refuses to run as root).
 
     Args:
-        data_dir: Its data folder (created by ``initdb`` on first start).
+        data_dir: Its folder (owned by the server's user): the database in
+            ``pgdata/`` (created by ``initdb`` on first start) and the socket.
         port: TCP port on 127.0.0.1.
         password: Password of the database user ``rasa``.
         log_dir: Folder of postgres.log.
@@ -162,23 +163,31 @@ class Postgres(Service):
         initdb = ensure_installed("initdb", "postgresql", ["/usr/lib/postgresql/*/bin/initdb"])
         self.bin_dir = Path(initdb).parent
 
+    @property
+    def pgdata(self) -> Path:
+        """The database folder."""
+        return self.data_dir / "pgdata"
+
     def _as_owner(self) -> dict:
         return {"user": "postgres", "group": "postgres"} if os.geteuid() == 0 else {}
 
     def init(self) -> None:
         """Creates the data folder with ``initdb`` unless it exists."""
-        if (self.data_dir / "PG_VERSION").exists():
+        if (self.pgdata / "PG_VERSION").exists():
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        password_file = self.data_dir.parent / "pg-password.tmp"
+        os.chmod(self.data_dir, 0o700)
+        password_file = self.data_dir / "pg-password.tmp"
+        password_file.touch(mode=0o600)
         password_file.write_text(self.password + "\n", encoding="utf-8")
         try:
             if os.geteuid() == 0:
+                # The server's user must reach its folder (only pass through the parent).
+                parent = self.data_dir.parent
+                os.chmod(parent, parent.stat().st_mode | 0o111)
                 shutil.chown(self.data_dir, "postgres", "postgres")
                 shutil.chown(password_file, "postgres", "postgres")
-            os.chmod(self.data_dir, 0o700)
-            os.chmod(password_file, 0o600)
-            command = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", self.USER,
+            command = [str(self.bin_dir / "initdb"), "-D", str(self.pgdata), "-U", self.USER,
                        f"--pwfile={password_file}", "--auth-host=scram-sha-256", "--auth-local=scram-sha-256",
                        "-E", "UTF8", "--locale=C", "--no-instructions"]
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,7 +199,7 @@ class Postgres(Service):
     def start(self) -> Postgres:
         """Starts the server (after ``init``) and waits until it accepts logins."""
         self.init()
-        self._spawn([str(self.bin_dir / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
+        self._spawn([str(self.bin_dir / "postgres"), "-D", str(self.pgdata), "-p", str(self.port),
                      "-k", str(self.data_dir), "-c", "listen_addresses=127.0.0.1",
                      "-c", "max_connections=100"], **self._as_owner())
         self.wait_ready()
