@@ -60,7 +60,7 @@ test-browser: web train ## The chat page in headless Chromium against the runnin
 	@scripts/ensure_chromium.sh
 	cd webchat && BVO_MODEL=$(abspath $(MODEL)) node --test --test-concurrency=1 tests/browser/
 
-test: setup lint pytest validate content-check train nlu-eval test-server test-stories test-browser ## Set up and run the whole test suite (what CI runs)
+test: setup lint pytest validate content-check train nlu-eval test-server test-cluster test-stories test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
 
 cluster: setup web train ## Start PostgreSQL, Redis, the action server, 2 Rasa instances and nginx on localhost:8090 (in the background)
