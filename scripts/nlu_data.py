@@ -6,6 +6,10 @@
 - ``tests/nlu_dev/``: the development set. Also never trained on, but its errors
   were studied to decide what training data to add, so its score is optimistic;
   it is reported next to the test set, not used as the bar.
+- ``tests/nlu_heldout_en/``: the blind English held-out set (same rules as
+  ``tests/nlu_heldout/``), when present.
+
+Training data is Dutch in ``data/nlu/*.yml`` and English in ``data/nlu/en/*.yml``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "data" / "nlu"
+ENGLISH_TRAINING_DIR = TRAINING_DIR / "en"
 HELDOUT_DIR = ROOT / "tests" / "nlu_heldout"
+HELDOUT_EN_DIR = ROOT / "tests" / "nlu_heldout_en"
 DEV_DIR = ROOT / "tests" / "nlu_dev"
 
 Example = Tuple[str, str]  # (label, text); label is "intent" or "faq/<topic>"
@@ -49,8 +55,18 @@ def read_examples(files: Iterable[Path]) -> List[Example]:
 
 
 def training_examples() -> List[Example]:
-    """Returns every training example under data/nlu."""
+    """Returns every training example under data/nlu, both languages."""
+    return read_examples(sorted(TRAINING_DIR.rglob("*.yml")))
+
+
+def dutch_training_examples() -> List[Example]:
+    """Returns the Dutch training examples (data/nlu/*.yml)."""
     return read_examples(sorted(TRAINING_DIR.glob("*.yml")))
+
+
+def english_training_examples() -> List[Example]:
+    """Returns the English training examples (data/nlu/en/*.yml)."""
+    return read_examples(sorted(ENGLISH_TRAINING_DIR.glob("*.yml")))
 
 
 def heldout_examples() -> List[Example]:
@@ -63,6 +79,11 @@ def dev_examples() -> List[Example]:
     return read_examples(sorted(DEV_DIR.glob("*.yml")))
 
 
+def heldout_en_examples() -> List[Example]:
+    """Returns every example of the English held-out set (tests/nlu_heldout_en); empty if absent."""
+    return read_examples(sorted(HELDOUT_EN_DIR.glob("*.yml")))
+
+
 def normalise(text: str) -> str:
     """Lower-cases and strips punctuation and accents, to find near-copies."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -71,6 +92,7 @@ def normalise(text: str) -> str:
 
 
 def leaked_heldout_examples() -> List[str]:
-    """Returns test or dev texts that also occur (normalised) in the training data."""
+    """Returns texts of the evaluation sets (nl, en, dev) that are also training data (normalised)."""
     seen = {normalise(text) for _, text in training_examples()}
-    return [text for _, text in heldout_examples() + dev_examples() if normalise(text) in seen]
+    evaluation = heldout_examples() + heldout_en_examples() + dev_examples()
+    return [text for _, text in evaluation if normalise(text) in seen]
