@@ -14,6 +14,8 @@ from actions.topics import load_catalogue
 from channels.responses import expand_placeholders, placeholder_values
 from scripts.nlu_data import (
     dev_examples,
+    dutch_training_examples,
+    english_training_examples,
     heldout_en_examples,
     heldout_examples,
     leaked_heldout_examples,
@@ -24,6 +26,11 @@ from tests.conftest import ROOT
 
 MIN_TRAINING = 20
 MIN_HELDOUT = 5
+# Fewest training examples of a label in each language (the feedback reasons are short lists).
+MIN_TRAINING_PER_LANGUAGE = 12
+# Intents added with the English version that the Dutch test and dev sets do not
+# have yet. The lead adds them to those sets (helpers may not read them) and then
+# empties this set.
 
 
 def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
@@ -114,6 +121,21 @@ def test_heldout_examples_are_never_training_data():
 def test_heldout_and_dev_sets_do_not_overlap():
     dev = {normalise(text) for _, text in dev_examples()}
     assert not [text for _, text in heldout_examples() if normalise(text) in dev]
+
+
+def test_both_languages_have_training_examples_for_every_label():
+    dutch = Counter(label for label, _ in dutch_training_examples())
+    english = Counter(label for label, _ in english_training_examples())
+    assert set(dutch) == set(english)
+    for label in dutch:
+        assert dutch[label] >= MIN_TRAINING_PER_LANGUAGE, f"{label}: {dutch[label]} Dutch examples"
+        assert english[label] >= MIN_TRAINING_PER_LANGUAGE, f"{label}: {english[label]} English examples"
+
+
+def test_no_training_example_occurs_twice():
+    """Not in one file, not in two files, not in two languages (compared normalised)."""
+    counts = Counter(normalise(text) for _, text in training_examples())
+    assert not [text for text, count in counts.items() if count > 1]
 
 
 def test_no_training_example_has_two_labels():
