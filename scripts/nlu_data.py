@@ -19,6 +19,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "data" / "nlu"
+TRAINING_DIR_EN = TRAINING_DIR / "en"
 HELDOUT_DIR = ROOT / "tests" / "nlu_heldout"
 DEV_DIR = ROOT / "tests" / "nlu_dev"
 
@@ -49,8 +50,13 @@ def read_examples(files: Iterable[Path]) -> List[Example]:
 
 
 def training_examples() -> List[Example]:
-    """Returns every training example under data/nlu."""
+    """Returns every Dutch training example (data/nlu/*.yml)."""
     return read_examples(sorted(TRAINING_DIR.glob("*.yml")))
+
+
+def english_training_examples() -> List[Example]:
+    """Returns every English training example (data/nlu/en/*.yml)."""
+    return read_examples(sorted(TRAINING_DIR_EN.glob("*.yml")))
 
 
 def heldout_examples() -> List[Example]:
