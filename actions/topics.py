@@ -1,7 +1,8 @@
-"""FAQ topic catalogue: button titles and canonical questions.
+"""FAQ topic catalogue: button titles and canonical questions, in Dutch and English.
 
-Pure logic without Rasa imports, so it is unit-tested on its own. The Dutch
-text lives in ``actions/data/topics.yml``, never in Python.
+Pure logic without Rasa imports, so it is unit-tested on its own. The text lives
+in ``actions/data/topics.yml`` (``title`` and ``question`` in Dutch, ``title_en``
+and ``question_en`` in English), never in Python.
 """
 
 from __future__ import annotations
@@ -25,15 +26,27 @@ class Topic:
         key: Topic id, the part after ``faq/`` in the retrieval intent.
         title: Short Dutch button title.
         question: Canonical Dutch question; sent as the button payload.
+        title_en: Short English button title; empty when not translated yet.
+        question_en: Canonical English question; empty when not translated yet.
     """
 
     key: str
     title: str
     question: str
+    title_en: str = ""
+    question_en: str = ""
 
-    def as_button(self) -> Dict[str, str]:
-        """Returns the topic as a Rasa button (title shown, question sent)."""
-        return {"title": self.title, "payload": self.question}
+    def title_in(self, language: str) -> str:
+        """Returns the title in ``language`` ("en" or Dutch), falling back to Dutch."""
+        return (self.title_en if language == "en" else "") or self.title
+
+    def question_in(self, language: str) -> str:
+        """Returns the canonical question in ``language`` ("en" or Dutch), falling back to Dutch."""
+        return (self.question_en if language == "en" else "") or self.question
+
+    def as_button(self, language: str = "nl") -> Dict[str, str]:
+        """Returns the topic as a Rasa button in ``language`` (title shown, question sent)."""
+        return {"title": self.title_in(language), "payload": self.question_in(language)}
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,9 @@ def _parse_entries(raw: Mapping[str, Any], section: str) -> Dict[str, Topic]:
         question = (value or {}).get("question")
         if not title or not question:
             raise ValueError(f"{TOPICS_FILE}: '{section}.{key}' needs a title and a question")
-        parsed[key] = Topic(key=key, title=str(title), question=str(question))
+        parsed[key] = Topic(key=key, title=str(title), question=str(question),
+                            title_en=str((value or {}).get("title_en") or ""),
+                            question_en=str((value or {}).get("question_en") or ""))
     return parsed
 
 

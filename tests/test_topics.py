@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
 import yaml
 
 from actions.flow_validation import unescape_payload
 from actions.topics import load_catalogue
+from scripts.content_check import variation_language
 from scripts.nlu_data import (
     dev_examples,
     heldout_examples,
@@ -33,11 +35,13 @@ CHOOSE_PAYLOAD_RE = re.compile(r'^/choose\{"([a-z_]+)":"([a-z_0-9]+)"\}$')
 
 
 def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
-    """Buttons send a canonical question, or one of the next-steps /choose{...} commands."""
+    """Dutch buttons send a canonical question, or one of the next-steps /choose{...} commands."""
     catalogue = load_catalogue()
     questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
     for name, variations in domain.responses.items():
         for variation in variations:
+            if variation_language(variation) != "nl":
+                continue  # the English buttons mirror these (next test)
             for button in variation.get("buttons") or []:
                 payload = button["payload"]
                 if payload.startswith("{"):
@@ -51,6 +55,30 @@ def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
                         assert value in next(s for s in domain.slots if s.name == "flow").values, payload
                     continue
                 assert payload in questions, f"{name}: {payload}"
+
+
+def test_english_buttons_send_the_english_question_of_the_same_topic(domain):
+    """Button i of an English variation sends the ``question_en`` of the topic of Dutch button i."""
+    catalogue = load_catalogue()
+    by_question = {t.question: t for t in [*catalogue.topics.values(), *catalogue.extra.values()]}
+    untranslated = []
+    for name, variations in domain.responses.items():
+        dutch = [v for v in variations if variation_language(v) == "nl"]
+        for variation in (v for v in variations if variation_language(v) == "en"):
+            pairs = zip(dutch[0].get("buttons") or [], variation.get("buttons") or [], strict=True)
+            for original, button in pairs:
+                if original["payload"].startswith(("/", "{")):
+                    assert button["payload"] == original["payload"], name
+                    continue
+                topic = by_question[original["payload"]]
+                if topic.question_en:
+                    assert button["payload"] == topic.question_en, f"{name}: {button['payload']}"
+                else:
+                    untranslated.append(topic.key)
+                assert button["payload"] != original["payload"], f"{name}: Dutch payload in English"
+    if untranslated:
+        # topics.yml gets question_en on the branch en-faq; after the merge this runs in full.
+        pytest.skip(f"topics.yml has no question_en yet for: {', '.join(sorted(set(untranslated)))}")
 
 
 def test_canonical_questions_are_training_examples_of_their_topic():
@@ -103,3 +131,13 @@ def test_readme_lists_every_topic():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [key for key in load_catalogue().topics if f"`faq/{key}`" not in readme]
     assert not missing
+
+
+def test_english_title_and_question_fall_back_to_dutch():
+    from actions.topics import Topic
+    both = Topic("which_lab", "Welk lab?", "Welk laboratorium is gehackt?", "Which lab?", "Which lab was hacked?")
+    dutch_only = Topic("which_lab", "Welk lab?", "Welk laboratorium is gehackt?")
+    assert both.as_button("en") == {"title": "Which lab?", "payload": "Which lab was hacked?"}
+    assert both.as_button() == {"title": "Welk lab?", "payload": "Welk laboratorium is gehackt?"}
+    assert dutch_only.as_button("en") == dutch_only.as_button("nl")
+    assert (both.title_in("de"), both.question_in("de")) == (both.title, both.question)
