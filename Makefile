@@ -35,7 +35,7 @@ train: setup ## Train a model only if config, domain or data changed
 validate: setup ## Check the training data and domain (warnings fail)
 	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
 
-content-check: setup ## Check every answer: Bron line, bubble length, registry links, B1 readability, content date
+content-check: setup ## Check every answer in Dutch and English: Bron/Source line, bubble length, registry links, B1 readability, English variation, content date
 	@$(PY) -m scripts.content_check
 
 lint: setup ## Ruff over all Python code

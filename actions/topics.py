@@ -33,16 +33,16 @@ class Topic:
     key: str
     title: str
     question: str
-    title_en: str
-    question_en: str
+    title_en: str = ""
+    question_en: str = ""
 
     def title_in(self, language: Optional[str]) -> str:
         """Returns the button title in a language (``"en"``; anything else is Dutch)."""
-        return self.title_en if language == ENGLISH else self.title
+        return (self.title_en if language == ENGLISH else "") or self.title
 
     def question_in(self, language: Optional[str]) -> str:
         """Returns the canonical question in a language (``"en"``; anything else is Dutch)."""
-        return self.question_en if language == ENGLISH else self.question
+        return (self.question_en if language == ENGLISH else "") or self.question
 
     def as_button(self, language: Optional[str] = None) -> Dict[str, str]:
         """Returns the topic as a Rasa button (title shown, question sent).
@@ -66,6 +66,9 @@ class Catalogue:
 
 
 _TEXT_FIELDS = ("title", "question", "title_en", "question_en")
+# The English fields may be missing while a topic is being translated: Dutch is shown instead
+# (tests/test_topics.py requires them for every topic of the real file).
+_REQUIRED_FIELDS = ("title", "question")
 
 
 def _parse_entries(raw: Mapping[str, Any], section: str) -> Dict[str, Topic]:
@@ -75,10 +78,10 @@ def _parse_entries(raw: Mapping[str, Any], section: str) -> Dict[str, Topic]:
     parsed: Dict[str, Topic] = {}
     for key, value in entries.items():
         fields = {name: (value or {}).get(name) for name in _TEXT_FIELDS}
-        missing = [name for name, text in fields.items() if not text]
+        missing = [name for name in _REQUIRED_FIELDS if not fields[name]]
         if missing:
             raise ValueError(f"{TOPICS_FILE}: '{section}.{key}' needs {', '.join(missing)}")
-        parsed[key] = Topic(key=key, **{name: str(text) for name, text in fields.items()})
+        parsed[key] = Topic(key=key, **{name: str(text or "") for name, text in fields.items()})
     return parsed
 
 

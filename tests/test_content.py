@@ -9,11 +9,11 @@ import yaml
 
 from scripts.content_check import MAX_WORDS_PER_BUBBLE
 from scripts.content_rules import (
-    DATE_RE,
     PHONE_RE,
     SOURCE_PREFIXES,
     URL_RE,
     bubbles,
+    dates_in,
     source_dates,
     word_count,
 )
@@ -54,8 +54,8 @@ def test_every_faq_answer_ends_with_its_source(domain, language):
 def test_facts_from_the_screening_organisation_carry_a_date(domain):
     for name, text in all_texts(domain):
         for line in text.splitlines():
-            if line.startswith(SOURCE_PREFIXES) and "Bevolkingsonderzoek Nederland" in line:
-                assert DATE_RE.search(line), f"{name}: source line without a date: {line}"
+            if line.startswith(tuple(SOURCE_PREFIXES.values())) and "Bevolkingsonderzoek Nederland" in line:
+                assert dates_in(line, "nl") or dates_in(line, "en"), f"{name}: source line without a date: {line}"
 
 
 def test_links_are_only_those_of_the_brief(domain, brief_text):

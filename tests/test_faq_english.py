@@ -81,16 +81,16 @@ def test_english_answers_have_the_same_links_and_phone_numbers(pairs):
 def test_english_answers_have_the_same_figures_years_and_dates(pairs):
     for name, (dutch, english) in pairs.items():
         assert figures(english["text"]) == figures(dutch["text"]), name
-        assert sorted(dates_in(english["text"])) == sorted(dates_in(dutch["text"])), name
+        assert sorted(dates_in(english["text"], "en")) == sorted(dates_in(dutch["text"])), name
         assert sorted(YEAR_RE.findall(english["text"])) == sorted(YEAR_RE.findall(dutch["text"])), name
 
 
 def test_english_source_lines_match_the_dutch_ones(pairs):
     for name, (dutch, english) in pairs.items():
-        dutch_sources, english_sources = source_lines(dutch["text"]), source_lines(english["text"])
+        dutch_sources, english_sources = source_lines(dutch["text"]), source_lines(english["text"], "en")
         assert [line.split(":", 1)[0] for line in english_sources] == ["Source"] * len(dutch_sources), name
         for dutch_line, english_line in zip(dutch_sources, english_sources, strict=True):
-            assert dates_in(english_line) == dates_in(dutch_line), f"{name}: {english_line}"
+            assert dates_in(english_line, "en") == dates_in(dutch_line), f"{name}: {english_line}"
             for organisation in ("Bevolkingsonderzoek Nederland", "Autoriteit Persoonsgegevens",
                                  "Openbaar Ministerie", "Fraudehelpdesk", "Rijksoverheid", "RvIG"):
                 assert (organisation in english_line) == (organisation in dutch_line), f"{name}: {organisation}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
@@ -88,6 +87,32 @@ def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
                 assert payload in questions[language], f"{name} ({language}): {payload}"
 
 
+def test_english_buttons_send_the_english_question_of_the_same_topic(domain):
+    """Button i of an English variation sends the ``question_en`` of the topic of Dutch button i."""
+    catalogue = load_catalogue()
+    by_question = {t.question: t for t in [*catalogue.topics.values(), *catalogue.extra.values()]}
+    untranslated = []
+    for name, variations in domain.responses.items():
+        dutch = [v for v in variations if variation_language(v) == "nl"]
+        for variation in (v for v in variations if variation_language(v) == "en"):
+            pairs = zip(dutch[0].get("buttons") or [], variation.get("buttons") or [], strict=True)
+            for original, button in pairs:
+                if original["payload"].startswith(("/", "{")):
+                    # The language buttons offer the other language, so they differ on purpose.
+                    if not original["payload"].startswith("/change_language"):
+                        assert button["payload"] == original["payload"], name
+                    continue
+                topic = by_question[original["payload"]]
+                if topic.question_en:
+                    assert button["payload"] == topic.question_en, f"{name}: {button['payload']}"
+                else:
+                    untranslated.append(topic.key)
+                assert button["payload"] != original["payload"], f"{name}: Dutch payload in English"
+    if untranslated:
+        # topics.yml gets question_en on the branch en-faq; after the merge this runs in full.
+        pytest.skip(f"topics.yml has no question_en yet for: {', '.join(sorted(set(untranslated)))}")
+
+
 def test_canonical_questions_are_training_examples_of_their_topic():
     catalogue = load_catalogue()
     training = set(training_examples())
@@ -133,13 +158,6 @@ def test_topics_give_buttons_in_either_language():
     assert topic.as_button("en") == {"title": "What should I do?", "payload": "What should I do now?"}
 
 
-def test_a_topic_without_its_english_question_is_refused(tmp_path: Path):
-    raw = yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
-    del raw["topics"]["eurofins"]["question_en"]
-    broken = tmp_path / "topics.yml"
-    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ValueError, match="'topics.eurofins' needs question_en"):
-        load_catalogue.__wrapped__(broken)
 
 
 def test_enough_training_and_heldout_examples_per_label(domain):
@@ -210,3 +228,13 @@ def test_readme_lists_every_topic():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [key for key in load_catalogue().topics if f"`faq/{key}`" not in readme]
     assert not missing
+
+
+def test_english_title_and_question_fall_back_to_dutch():
+    from actions.topics import Topic
+    both = Topic("which_lab", "Welk lab?", "Welk laboratorium is gehackt?", "Which lab?", "Which lab was hacked?")
+    dutch_only = Topic("which_lab", "Welk lab?", "Welk laboratorium is gehackt?")
+    assert both.as_button("en") == {"title": "Which lab?", "payload": "Which lab was hacked?"}
+    assert both.as_button() == {"title": "Welk lab?", "payload": "Welk laboratorium is gehackt?"}
+    assert dutch_only.as_button("en") == dutch_only.as_button("nl")
+    assert (both.title_in("de"), both.question_in("de")) == (both.title, both.question)
