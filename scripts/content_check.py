@@ -93,6 +93,7 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_choice_unclear": "notice",
     "utter_flow_stopped": "notice",
     "utter_flow_left": "notice",
+    "utter_action_unavailable": "notice",
     # filled in by the actions with links from the registry (which holds their owners)
     "utter_guidance_links": "template",
 }
