@@ -15,12 +15,32 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
 
 from channels.responses import button_commands, response_message
+from nlu_components.language_detector import detect_language
 from privacy.inbound import InboundDecision, inspect_message
 from privacy.redact import redact_value
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# Enough of a too-long message to tell its language.
+LANGUAGE_SAMPLE_CHARS = 2000
+
+
+def _language_of(raw: object, text: Optional[str]) -> Optional[str]:
+    """Language for the guard's own answers, from this message alone.
+
+    The guard answers before Rasa reads the conversation, so it cannot see the
+    conversation's language; a clearly English message gets the English answer.
+
+    Args:
+        raw: The message as received.
+        text: The cleaned, redacted text, if the message passes.
+
+    Returns:
+        "en", "nl" or None (Dutch).
+    """
+    sample = text if text is not None else raw if isinstance(raw, str) else None
+    return detect_language(sample[:LANGUAGE_SAMPLE_CHARS]) if sample else None
 
 
 class MessageGuard:
@@ -73,9 +93,10 @@ class MessageGuard:
         domain = self._domain()
         decision = inspect_message(raw, self._allowed_commands(domain) | trusted_commands)
         logger.debug("inbound message: response=%s personal_data=%s", decision.response, list(decision.kinds))
+        language = _language_of(raw, decision.text)
         for key in (decision.notice, decision.response):
             if key:
-                await output_channel.send_response(sender_id, response_message(key, domain))
+                await output_channel.send_response(sender_id, response_message(key, domain, language))
         if decision.text is None:
             return decision
         message = UserMessage(decision.text, output_channel, sender_id, input_channel=input_channel,

@@ -54,7 +54,8 @@ def test_unusable_messages_are_answered_without_rasa(domain, raw, key):
 
 
 def test_typed_commands_reach_rasa_as_plain_text(domain):
-    assert all(command.startswith("/choose{") for command in button_commands(domain))
+    assert all(command.startswith(("/choose{", "/change_language{", "/feedback_"))
+               for command in button_commands(domain))
     received, _ = run_guard(domain, '/greet{"name": "Jan"}')
     assert [m.text for m in received] == ['greet{"name": "Jan"}']
 
@@ -75,6 +76,30 @@ def test_flow_buttons_pass_as_sent_and_forged_entities_do_not(domain):
     assert [m.text for m in received] == ['/choose{"flow":"checklist"}']
     received, _ = run_guard(domain, '/choose{"flow":"checklist","situation":"x"}')
     assert [m.text for m in received] == ['choose{"flow":"checklist","situation":"x"}']
+
+
+def test_feedback_buttons_pass_for_every_topic_and_nothing_else(domain):
+    commands = button_commands(domain)
+    topics = [name.split("/", 1)[1] for name in domain.responses if name.startswith("utter_faq/")]
+    assert len(topics) == 36
+    for topic in topics:
+        assert f'/feedback_positive{{"feedback_topic":"{topic}"}}' in commands
+        assert f'/feedback_reason{{"feedback_reason":"outdated","feedback_topic":"{topic}"}}' in commands
+    assert '/feedback_negative{"feedback_topic":"None"}' in commands
+    received, _ = run_guard(domain, '/feedback_positive{"feedback_topic":"which_data"}')
+    assert [m.text for m in received] == ['/feedback_positive{"feedback_topic":"which_data"}']
+    received, _ = run_guard(domain, '/feedback_positive{"feedback_topic":"Jan Jansen"}')
+    assert [m.text for m in received] == ['feedback_positive{"feedback_topic":"Jan Jansen"}']
+    assert not [c for c in commands if "{feedback_topic}" in c]
+
+
+def test_canned_answers_follow_the_language_of_the_message(domain):
+    _, dutch = run_guard(domain, "Wat " * 5000)
+    _, english = run_guard(domain, "What happened to my data? " * 1000)
+    assert dutch == [domain.responses["utter_message_too_long"][0]["text"]]
+    english_variations = [v for v in domain.responses["utter_message_too_long"] if v.get("condition")]
+    expected = english_variations[0]["text"] if english_variations else dutch[0]
+    assert english == [expected]
 
 
 def test_errors_in_rasa_are_logged_without_the_message(domain, caplog):

@@ -6,11 +6,17 @@ import re
 from collections import Counter
 
 import yaml
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.nlu.training_data.message import Message
 
 from actions.flow_validation import unescape_payload
 from actions.topics import load_catalogue
+from channels.responses import expand_placeholders, placeholder_values
 from scripts.nlu_data import (
     dev_examples,
+    dutch_training_examples,
+    english_training_examples,
+    heldout_en_examples,
     heldout_examples,
     leaked_heldout_examples,
     normalise,
@@ -20,6 +26,11 @@ from tests.conftest import ROOT
 
 MIN_TRAINING = 20
 MIN_HELDOUT = 5
+# Fewest training examples of a label in each language (the feedback reasons are short lists).
+MIN_TRAINING_PER_LANGUAGE = 12
+# Intents added with the English version that the Dutch test and dev sets do not
+# have yet. The lead adds them to those sets (helpers may not read them) and then
+# empties this set.
 
 
 def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
@@ -33,7 +44,7 @@ CHOOSE_PAYLOAD_RE = re.compile(r'^/choose\{"([a-z_]+)":"([a-z_0-9]+)"\}$')
 
 
 def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
-    """Buttons send a canonical question, or one of the next-steps /choose{...} commands."""
+    """Buttons send a canonical question, a next-steps /choose{...} or another known command."""
     catalogue = load_catalogue()
     questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
     for name, variations in domain.responses.items():
@@ -42,13 +53,23 @@ def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
                 payload = button["payload"]
                 if payload.startswith("{"):
                     continue  # filled from a slot by the fallback action (tested there)
-                if payload.startswith("/"):
+                if payload.startswith("/choose"):
                     match = CHOOSE_PAYLOAD_RE.match(unescape_payload(payload))
                     assert match, f"{name}: {payload}"
                     entity, value = match.groups()
                     assert entity in domain.entities, f"{name}: {payload}"
                     if entity == "flow":
                         assert value in next(s for s in domain.slots if s.name == "flow").values, payload
+                    continue
+                if payload.startswith("/"):
+                    commands = expand_placeholders(unescape_payload(payload), placeholder_values(domain))
+                    assert commands, f"{name}: {payload}"
+                    for command in commands:
+                        message = YAMLStoryReader.unpack_regex_message(Message(data={"text": command}), domain)
+                        assert message.get("intent")["name"] in domain.intents, command
+                        entities = message.get("entities") or []
+                        assert {e["entity"] for e in entities} <= set(domain.entities), command
+                        assert len(entities) == command.count(":"), command
                     continue
                 assert payload in questions, f"{name}: {payload}"
 
@@ -80,15 +101,41 @@ def test_enough_training_and_heldout_examples_per_label(domain):
     assert set(dev_counts) <= labels
 
 
+def test_english_heldout_set_has_every_dutch_heldout_label_and_change_language():
+    """tests/nlu_heldout_en: the labels of the Dutch held-out set (choose included) plus change_language."""
+    dutch_labels = {label for label, _ in heldout_examples()}
+    english_counts = Counter(label for label, _ in heldout_en_examples())
+    assert set(english_counts) == dutch_labels | {"change_language"}
+    too_few = {label: count for label, count in english_counts.items() if count < MIN_HELDOUT}
+    assert not too_few
+
+
 def test_heldout_examples_are_never_training_data():
+    """No Dutch or English test or dev example is in data/nlu/** (any language, normalised)."""
     assert heldout_examples()
     assert dev_examples()
+    assert heldout_en_examples()
     assert not leaked_heldout_examples()
 
 
 def test_heldout_and_dev_sets_do_not_overlap():
     dev = {normalise(text) for _, text in dev_examples()}
     assert not [text for _, text in heldout_examples() if normalise(text) in dev]
+
+
+def test_both_languages_have_training_examples_for_every_label():
+    dutch = Counter(label for label, _ in dutch_training_examples())
+    english = Counter(label for label, _ in english_training_examples())
+    assert set(dutch) == set(english)
+    for label in dutch:
+        assert dutch[label] >= MIN_TRAINING_PER_LANGUAGE, f"{label}: {dutch[label]} Dutch examples"
+        assert english[label] >= MIN_TRAINING_PER_LANGUAGE, f"{label}: {english[label]} English examples"
+
+
+def test_no_training_example_occurs_twice():
+    """Not in one file, not in two files, not in two languages (compared normalised)."""
+    counts = Counter(normalise(text) for _, text in training_examples())
+    assert not [text for text, count in counts.items() if count > 1]
 
 
 def test_no_training_example_has_two_labels():

@@ -1,0 +1,117 @@
+"""Asks "Had u hier iets aan? 👍 / 👎" now and then after a factual answer.
+
+The rule in ``data/rules/faq.yml`` runs this action after every FAQ answer; the
+action asks only when it is due, so most of the time it sends nothing:
+
+* first after the second factual answer of the conversation (a single answer
+  says little, and asking at once feels pushy);
+* then at least ``GAP`` factual answers after the previous question;
+* at most ``MAX_PER_SESSION`` times per session.
+
+The question's buttons carry the FAQ topic of the answer just given (never any
+user text), so feedback can be counted per topic (``make report``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+FACTUAL_PREFIX = "utter_faq/"
+ASK_RESPONSE = "utter_ask_feedback"
+FIRST_AFTER = 2
+GAP = 3
+MAX_PER_SESSION = 3
+
+
+@dataclass(frozen=True)
+class FeedbackState:
+    """What the current session says about feedback so far.
+
+    Attributes:
+        answers_since_ask: Factual answers since the last question (or session start).
+        asked: How often the question was asked in this session.
+        last_topic: FAQ topic of the newest factual answer, if any.
+    """
+
+    answers_since_ask: int
+    asked: int
+    last_topic: Optional[str]
+
+
+def _utter_action(event: Dict[str, Any]) -> str:
+    return str((event.get("metadata") or {}).get("utter_action") or "")
+
+
+def feedback_state(events: List[Dict[str, Any]]) -> FeedbackState:
+    """Reads the feedback state from the events of the current session.
+
+    Args:
+        events: The tracker's events, oldest first.
+
+    Returns:
+        The state, counted from the newest ``session_started`` event on.
+    """
+    answers = 0
+    asked = 0
+    topic: Optional[str] = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "session_started":
+            answers, asked, topic = 0, 0, None
+        elif kind == "bot":
+            action = _utter_action(event)
+            if action.startswith(FACTUAL_PREFIX):
+                answers += 1
+                topic = action[len(FACTUAL_PREFIX) :]
+            elif action == ASK_RESPONSE:
+                answers = 0
+                asked += 1
+    return FeedbackState(answers_since_ask=answers, asked=asked, last_topic=topic)
+
+
+def is_due(state: FeedbackState) -> bool:
+    """Whether to ask for feedback now.
+
+    Args:
+        state: See :func:`feedback_state`.
+
+    Returns:
+        True when a factual answer was just given and the spacing rules allow it.
+    """
+    if state.last_topic is None or state.asked >= MAX_PER_SESSION:
+        return False
+    needed = FIRST_AFTER if state.asked == 0 else GAP
+    return state.answers_since_ask >= needed
+
+
+class ActionOfferFeedback(Action):
+    """Sends the feedback question when it is due; otherwise does nothing."""
+
+    def name(self) -> str:
+        """Returns the action's name as used in the domain."""
+        return "action_offer_feedback"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Asks "Had u hier iets aan?" with the topic in the buttons, when due.
+
+        Args:
+            dispatcher: Sends the question.
+            tracker: The conversation so far.
+            domain: The assistant's domain (unused).
+
+        Returns:
+            No events: the question is a bot message, the answer a user intent.
+        """
+        state = feedback_state(tracker.events)
+        if is_due(state):
+            dispatcher.utter_message(response=ASK_RESPONSE, feedback_topic=state.last_topic)
+        return []
