@@ -259,6 +259,17 @@ def test_the_flow_slots_cleared_on_a_fault_are_those_the_flows_clear(domain):
     assert cleared == set(FLOW_SLOTS) | {"requested_slot"}
 
 
+def test_the_optional_feedback_question_fails_quietly_and_quickly(domain):
+    """After a FAQ answer: no apology, nothing to undo, the answer is held back at most 0.5 s."""
+    faq_turn = [UserUttered("Wat is er gebeurd?", intent={"name": "faq", "confidence": 0.99}),
+                ActionExecuted("utter_faq"), BotUttered("Antwoord", metadata={"utter_action": "utter_faq/what"})]
+    events, elapsed, _ = run_remote(domain, closed_port_url(), name="action_offer_feedback", events=faq_turn)
+    assert events == [] and elapsed < 0.5
+    events, elapsed = run_remote_against(domain, slow, name="action_offer_feedback", events=faq_turn)
+    assert events == [] and faults.OPTIONAL_TIMEOUT_S - 0.05 <= elapsed < faults.OPTIONAL_TIMEOUT_S + 0.4
+    assert faults.OPTIONAL_ACTIONS <= set(domain.user_actions)
+
+
 # --- what stays as in stock Rasa -------------------------------------------------------------
 
 
@@ -318,8 +329,10 @@ def faq_rule_actions() -> List[str]:
 
 
 def test_faq_answers_use_only_utter_faq_which_never_calls_the_action_server():
+    """utter_faq is answered by Rasa itself; the only other action is the optional feedback question."""
     actions = faq_rule_actions()
-    assert actions and set(actions) == {"utter_faq"}
+    assert actions and actions[0] == "utter_faq"
+    assert set(actions) - {"utter_faq"} <= faults.OPTIONAL_ACTIONS
     # The domain as training builds it (with the retrieval intent faq from the NLU data).
     importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain"),
                                                      [str(ROOT / "data")])
