@@ -69,6 +69,7 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_greet": "greeting",
     "utter_goodbye": "greeting",
     "utter_thanks": "greeting",
+    "utter_feedback_thanks": "greeting",
     # questions to the user
     "utter_ask_rephrase": "question",
     "utter_fallback_suggest": "question",
@@ -80,6 +81,8 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_situation_more": "question",
     "utter_affected_more": "question",
     "utter_checklist_more": "question",
+    "utter_ask_feedback": "question",
+    "utter_ask_feedback_reason": "question",
     # notices: what the assistant is, can or cannot do, and where to go instead
     "utter_iamabot": "notice",
     "utter_out_of_scope": "notice",
@@ -93,6 +96,7 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_choice_unclear": "notice",
     "utter_flow_stopped": "notice",
     "utter_flow_left": "notice",
+    "utter_language_changed": "notice",
     "utter_action_unavailable": "notice",
     # filled in by the actions with links from the registry (which holds their owners)
     "utter_guidance_links": "template",

@@ -14,6 +14,7 @@ from scripts.content_check import (
     MAX_LONG_WORD_SHARE,
     MAX_WORDS_PER_BUBBLE,
     SOURCE_EXEMPT,
+    base_name,
     check,
     main,
 )
@@ -64,7 +65,7 @@ def test_the_real_domain_is_checked_in_full():
     advice = [name for name in kinds if name.startswith(("utter_situation_", "utter_checklist_", "utter_affected_"))]
     assert len(advice) >= 20
     assert all(kinds[name] == "fact" for name in advice if not name.endswith(("_more", "_intro")))
-    assert set(SOURCE_EXEMPT) <= set(kinds), "every exemption names a real response"
+    assert set(SOURCE_EXEMPT) <= {base_name(name) for name in kinds}, "every exemption names a real response"
     assert set(SOURCE_EXEMPT.values()) == {"greeting", "question", "notice", "template"}
 
 
