@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench report clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,6 +65,14 @@ test: setup lint pytest validate content-check train nlu-eval test-server test-s
 
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
 	$(PY) -m bench $(BENCH_ARGS)
+
+# make report: DB (SQLAlchemy URL or SQLite file; passed in the environment, not on the command
+# line) or ENDPOINTS (endpoints file with an SQL tracker store), FROM and TO (YYYY-MM-DD, default
+# the last 30 days), TIMEZONE (default Europe/Amsterdam), OUT (folder, default reports/report).
+report: setup ## Report for operators from the SQL tracker store: HTML with charts + CSV (DB=... FROM=... TO=... OUT=...; docs/report.md)
+	@$(if $(DB),REPORT_DB='$(DB)') $(PY) -m report $(if $(ENDPOINTS),--endpoints '$(ENDPOINTS)') \
+		$(if $(FROM),--from '$(FROM)') $(if $(TO),--to '$(TO)') $(if $(TIMEZONE),--timezone '$(TIMEZONE)') \
+		$(if $(OUT),--out '$(OUT)')
 
 check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)
 	@$(PY) -m scripts.check_links

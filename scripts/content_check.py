@@ -4,9 +4,10 @@ Usage: ``python -m scripts.content_check [--domain DIR] [--registry PATH] [--met
 
 Rules, per response (each text variation):
 
-* **source**: a response that states a fact ends with a ``Bron: ...`` line. Every
-  response states a fact unless it is in ``SOURCE_EXEMPT`` (greetings, questions,
-  notices, flow steps and the link template), each with its reason.
+* **source**: a response that states a fact ends with a ``Bron: ...`` line
+  (``Source: ...`` in an English variation). Every response states a fact unless it
+  is in ``SOURCE_EXEMPT`` (greetings, questions, notices, flow steps and the link
+  template), each with its reason.
 * **length**: no chat bubble (bubbles are split on blank lines) has more than
   ``MAX_WORDS_PER_BUBBLE`` words.
 * **links**: every link and phone number is in the guidance registry
@@ -18,7 +19,7 @@ Rules, per response (each text variation):
 
 Rules over all responses, against ``actions/data/content_meta.yml``:
 
-* **content date**: ``content_date`` is the newest date in any ``Bron:`` line.
+* **content date**: ``content_date`` is the newest date in any ``Bron:`` or ``Source:`` line.
 * **latest updates**: for each subject under ``latest_updates`` (figures, letters),
   no listed answer has a newer ``Bron:`` date than the subject's ``date``, and every
   listed answer names that date in a ``Bron:`` line.

@@ -42,7 +42,10 @@ def references(text: str) -> Tuple[Set[str], Set[str]]:
 
 # A blank line starts a new chat bubble.
 BUBBLE_SPLIT_RE = re.compile(r"\n\s*\n")
+# Source lines start with "Bron:" in Dutch answers and "Source:" in English ones.
 SOURCE_PREFIX = "Bron:"
+SOURCE_PREFIX_EN = "Source:"
+SOURCE_PREFIXES = (SOURCE_PREFIX, SOURCE_PREFIX_EN)
 
 
 def bubbles(text: str) -> List[str]:
@@ -56,23 +59,31 @@ def word_count(text: str) -> int:
 
 
 def source_lines(text: str) -> List[str]:
-    """Returns the lines of a text that start with ``Bron:``."""
-    return [line.strip() for line in text.splitlines() if line.strip().startswith(SOURCE_PREFIX)]
+    """Returns the lines of a text that start with ``Bron:`` (or ``Source:`` in English)."""
+    return [line.strip() for line in text.splitlines() if line.strip().startswith(SOURCE_PREFIXES)]
 
 
 def ends_with_source(text: str) -> bool:
-    """Whether the last non-empty line is a ``Bron:`` line that names a source."""
+    """Whether the last non-empty line is a ``Bron:`` (or ``Source:``) line that names a source."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return bool(lines) and lines[-1].startswith(SOURCE_PREFIX) and len(lines[-1]) > len(SOURCE_PREFIX) + 1
+    if not lines:
+        return False
+    prefix = next((prefix for prefix in SOURCE_PREFIXES if lines[-1].startswith(prefix)), None)
+    return prefix is not None and len(lines[-1]) > len(prefix) + 1
 
 
-# --- Dutch dates -----------------------------------------------------------------
+# --- dates (Dutch and English) ------------------------------------------------------
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
-# "5 februari 2026"; also "11 en 29 augustus 2025" (both days count).
-DATE_RE = re.compile(r"(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})")
-DAY_LIST_RE = re.compile(r"(\d{1,2}) en (\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})")
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+_MONTH_NUMBER = {name: number for names in (MONTHS, MONTHS_EN) for number, name in enumerate(names, start=1)}
+_MONTH_NAMES = "|".join(MONTHS + MONTHS_EN)
+# "5 februari 2026" / "5 February 2026"; also "11 en 29 augustus 2025" and
+# "11 and 29 August 2025" (both days count).
+DATE_RE = re.compile(r"(\d{1,2}) (" + _MONTH_NAMES + r") (\d{4})")
+DAY_LIST_RE = re.compile(r"(\d{1,2}) (?:en|and) (\d{1,2}) (" + _MONTH_NAMES + r") (\d{4})")
 
 
 def dutch_date(value: date) -> str:
@@ -81,14 +92,14 @@ def dutch_date(value: date) -> str:
 
 
 def dates_in(text: str) -> List[date]:
-    """Returns every Dutch date written in a text (``11 en 29 augustus 2025`` gives both)."""
-    found = [date(int(y), MONTHS.index(m) + 1, int(d)) for d, m, y in DATE_RE.findall(text)]
-    found += [date(int(y), MONTHS.index(m) + 1, int(d)) for d, _, m, y in DAY_LIST_RE.findall(text)]
+    """Returns every Dutch or English date written in a text (``11 en 29 augustus 2025`` gives both)."""
+    found = [date(int(y), _MONTH_NUMBER[m], int(d)) for d, m, y in DATE_RE.findall(text)]
+    found += [date(int(y), _MONTH_NUMBER[m], int(d)) for d, _, m, y in DAY_LIST_RE.findall(text)]
     return found
 
 
 def source_dates(text: str) -> List[date]:
-    """Returns the dates in the ``Bron:`` lines of a text."""
+    """Returns the dates in the ``Bron:`` (or ``Source:``) lines of a text."""
     return [found for line in source_lines(text) for found in dates_in(line)]
 
 
@@ -110,8 +121,8 @@ def syllables(word: str) -> int:
 
 
 def readable_text(text: str) -> str:
-    """The text a reader reads: without ``Bron:`` lines, links and phone numbers."""
-    kept = [line for line in text.splitlines() if not line.strip().startswith(SOURCE_PREFIX)]
+    """The text a reader reads: without ``Bron:`` or ``Source:`` lines, links and phone numbers."""
+    kept = [line for line in text.splitlines() if not line.strip().startswith(SOURCE_PREFIXES)]
     plain = "\n".join(kept)
     urls, phones = references(plain)
     for item in sorted(urls | phones, key=len, reverse=True):

@@ -101,6 +101,17 @@ def test_a_fact_with_its_source_passes(tmp_path):
     assert report.ok, problems(report)
 
 
+def test_an_english_fact_with_its_source_passes(tmp_path):
+    text = "The lab is in Rijswijk.\nSource: Bevolkingsonderzoek Nederland, 11 August 2025."
+    report = run(tmp_path, {"utter_faq/lab": text})
+    assert report.ok, problems(report)
+
+
+def test_an_empty_english_source_line_fails(tmp_path):
+    report = run(tmp_path, {"utter_faq/lab": "The lab is in Rijswijk.\nSource:"})
+    assert problems(report) == ["states a fact but does not end with a 'Bron: ...' line"]
+
+
 def test_an_exempt_response_needs_no_source(tmp_path):
     report = run(tmp_path, {"utter_greet": "Hallo! Waar heeft u een vraag over?"},
                  exempt={"utter_greet": "greeting"})
@@ -258,6 +269,20 @@ def test_latest_updates_naming_a_missing_response_fails(tmp_path):
 def test_dates_with_two_days_count_both():
     assert {d.isoformat() for d in dates_in("Bron: BVO NL, 11 en 29 augustus 2025.")} == {
         "2025-08-11", "2025-08-29"}
+    assert {d.isoformat() for d in dates_in("Source: BVO NL, 11 and 29 August 2025.")} == {
+        "2025-08-11", "2025-08-29"}
+
+
+def test_english_source_dates_count_for_the_content_date(tmp_path):
+    text = f"{FACT}\nSource: Letter to parliament, 5 February 2026."
+    report = run(tmp_path, {"utter_faq/lab": text}, meta={"content_date": "2025-08-11"})
+    assert report.global_problems == [
+        "content_meta: content_date is 2025-08-11, but the newest 'Bron:' date in the answers is 2026-02-05"]
+
+
+def test_english_source_lines_are_not_read_for_readability():
+    measured = readability("The lab is closed.\nSource: Rijksdienst voor Identiteitsgegevens (RvIG).")
+    assert (measured.sentences, measured.words) == (1, 4)
 
 
 # --- the command ----------------------------------------------------------------------------
