@@ -12,6 +12,7 @@ from sanic import Blueprint
 
 from channels.guard import MessageGuard, OnNewMessage
 from privacy.logs import install_log_redaction
+from runtime import install as install_runtime_patches
 
 
 class SafeSocketIOInput(SocketIOInput):
@@ -30,7 +31,7 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Builds Rasa's socket.io blueprint around a guarded message handler.
 
-        Also adds the log redaction filter (``privacy.logs``).
+        Also adds the log redaction filter (``privacy.logs``) and the runtime patches (``runtime``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -39,6 +40,7 @@ class SafeSocketIOInput(SocketIOInput):
             The Sanic blueprint.
         """
         install_log_redaction()
+        install_runtime_patches()
         self._app: Optional[Any] = None
         guard = MessageGuard(self._agent_domain)
         blueprint = super().blueprint(guard.wrap(on_new_message))

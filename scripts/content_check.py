@@ -129,6 +129,7 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_flow_stopped": "notice",
     "utter_flow_left": "notice",
     "utter_language_changed": "notice",
+    "utter_action_unavailable": "notice",
     # filled in by the actions with links from the registry (which holds their owners)
     "utter_guidance_links": "template",
 }
