@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any, Dict, FrozenSet, Optional
 
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.shared.core.domain import Domain
@@ -14,9 +14,17 @@ from channels.guard import MessageGuard, OnNewMessage
 from privacy.logs import install_log_redaction
 from runtime import install as install_runtime_patches
 
+LANGUAGE_CODES = ("nl", "en")
+# What the chat page's language switch sends (webchat/static/js/i18n/*.js,
+# ``switchCommand``): passed to Rasa as the command it is, not as plain text.
+LANGUAGE_COMMANDS: FrozenSet[str] = frozenset(
+    f'/change_language{{"language":"{code}"}}' for code in LANGUAGE_CODES)
+
 
 class SafeSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel, with every message checked and redacted first.
+
+    The web page's language switch (``LANGUAGE_COMMANDS``) passes as a command.
 
     Also repairs ``session_request`` with ``session_persistence: true``: Rasa
     3.6 calls python-socketio 5's ``enter_room`` without awaiting it, so the
@@ -43,7 +51,7 @@ class SafeSocketIOInput(SocketIOInput):
         install_runtime_patches()
         self._app: Optional[Any] = None
         guard = MessageGuard(self._agent_domain)
-        blueprint = super().blueprint(guard.wrap(on_new_message))
+        blueprint = super().blueprint(guard.wrap(on_new_message, LANGUAGE_COMMANDS))
         sio = self.sio
 
         @blueprint.listener("after_server_start")
