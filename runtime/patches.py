@@ -84,6 +84,7 @@ def install(version: Optional[str] = None) -> bool:
     if missing:
         logger.warning("runtime patches skipped: RemoteAction has no %s", ", ".join(missing))
         return False
+    _install_parse_cache()
     if installed():
         return True
     for name in PATCHED:
@@ -95,3 +96,22 @@ def install(version: Optional[str] = None) -> bool:
                 "action calls limited to %.1f s, %s when the action server fails",
                 timeout, faults.RESPONSE)
     return True
+
+
+def _install_parse_cache() -> None:
+    """Wraps ``MessageProcessor._parse_message_with_graph`` with ``runtime.parse_cache`` once."""
+    from rasa.core.processor import MessageProcessor
+
+    from runtime import parse_cache
+
+    current = getattr(MessageProcessor, "_parse_message_with_graph", None)
+    if current is None or getattr(current, MARKER, False):
+        return
+    size = parse_cache.configured_size()
+    if size <= 0:
+        logger.info("NLU parse cache off (%s=0)", parse_cache.SIZE_VARIABLE)
+        return
+    _originals["_parse_message_with_graph"] = current
+    MessageProcessor._parse_message_with_graph = _marked(
+        parse_cache.cached_parse(current, parse_cache.ParseCache(size)))
+    logger.info("NLU parse cache active: %d results of identical messages (hash-keyed, no text kept)", size)
