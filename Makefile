@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench cluster cluster-stop test-cluster clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-server fuzz test-stories test-browser test check-links bench report cluster cluster-stop test-cluster clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ train: setup ## Train a model only if config, domain or data changed
 validate: setup ## Check the training data and domain (warnings fail)
 	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
 
-content-check: setup ## Check every answer: Bron line, bubble length, registry links, B1 readability, content date
+content-check: setup ## Check every answer in Dutch and English: Bron/Source line, bubble length, registry links, B1 readability, English variation, content date
 	@$(PY) -m scripts.content_check
 
 lint: setup ## Ruff over all Python code
@@ -74,6 +74,14 @@ test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a kil
 
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
 	$(PY) -m bench $(BENCH_ARGS)
+
+# make report: DB (SQLAlchemy URL or SQLite file; passed in the environment, not on the command
+# line) or ENDPOINTS (endpoints file with an SQL tracker store), FROM and TO (YYYY-MM-DD, default
+# the last 30 days), TIMEZONE (default Europe/Amsterdam), OUT (folder, default reports/report).
+report: setup ## Report for operators from the SQL tracker store: HTML with charts + CSV (DB=... FROM=... TO=... OUT=...; docs/report.md)
+	@$(if $(DB),REPORT_DB='$(DB)') $(PY) -m report $(if $(ENDPOINTS),--endpoints '$(ENDPOINTS)') \
+		$(if $(FROM),--from '$(FROM)') $(if $(TO),--to '$(TO)') $(if $(TIMEZONE),--timezone '$(TIMEZONE)') \
+		$(if $(OUT),--out '$(OUT)')
 
 check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)
 	@$(PY) -m scripts.check_links

@@ -1,9 +1,10 @@
 """Maps what a user typed to one of the options of a button question.
 
-Every choice the assistant offers as buttons also works when typed: a number
-("2", "optie 2", "de tweede"), a button title, a synonym, or one of those with
-a typo. Pure logic without Rasa imports; the option titles come from the
-buttons in the domain and the synonyms from ``actions/data/flows.yml``.
+Every choice the assistant offers as buttons also works when typed, in Dutch or
+English: a number ("2", "optie 2", "de tweede", "the second one", "2nd"), a
+button title, a synonym, or one of those with a typo. Pure logic without Rasa
+imports; the option titles come from the buttons in the domain and the synonyms
+from ``actions/data/flows.yml``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,24 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-# Dutch ordinal words for "the first", "the second" ... option.
+# Ordinal words for "the first", "the second" ... option, in Dutch and in English.
 ORDINALS = ("eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste",
             "negende", "tiende", "elfde", "twaalfde")
-# Number words people type instead of digits (not "een": it is also the article "a").
+EN_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+               "tenth", "eleventh", "twelfth")
+# Number words people type instead of digits. Not "een" and not "one": they are also
+# the article "a" and the pronoun in "the second one" / "no one".
 NUMBER_WORDS = ("", "", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
                 "twaalf")
-_NUMBER_RE = re.compile(r"^(?:optie|keuze|nummer|nr|knop)?\s*(\d{1,2})$")
+EN_NUMBER_WORDS = ("", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                   "twelve")
+_ORDINAL_INDEX: Dict[str, int] = {word: index for words in (ORDINALS, EN_ORDINALS)
+                                  for index, word in enumerate(words)}
+_NUMBER_WORD_INDEX: Dict[str, int] = {word: index - 1 for words in (NUMBER_WORDS, EN_NUMBER_WORDS)
+                                      for index, word in enumerate(words) if word}
+_NUMBER_RE = re.compile(r"^(?:optie|keuze|nummer|nr|knop|option|choice|number|button)?\s*(\d{1,2})$")
+# "2e", "2de", "2ste" (Dutch) and "2nd", "1st", "3rd", "4th" (English).
+_NUMBERED_ORDINAL_RE = re.compile(r"^(\d{1,2})(?:e|de|ste|st|nd|rd|th)$")
 # Similarity a typed word needs with a synonym to count as a typo of it.
 FUZZY_CUTOFF = 0.8
 # Similarity each word of a several-word phrase needs.
@@ -82,11 +94,11 @@ def _by_number(text: str, options: Sequence[Option]) -> Optional[str]:
     match = _NUMBER_RE.match(text)
     index: Optional[int] = int(match.group(1)) - 1 if match else None
     if index is None:
-        for word in words:
-            if word in ORDINALS:
-                index = ORDINALS.index(word)
-            elif word in NUMBER_WORDS[2:]:
-                index = NUMBER_WORDS.index(word) - 1
+        # An ordinal wins over a number word: "the second one" is option 2.
+        ordinals = [_ORDINAL_INDEX[word] for word in words if word in _ORDINAL_INDEX]
+        ordinals += [int(found.group(1)) - 1 for word in words if (found := _NUMBERED_ORDINAL_RE.match(word))]
+        numbers = [_NUMBER_WORD_INDEX[word] for word in words if word in _NUMBER_WORD_INDEX]
+        index = (ordinals or numbers or [None])[-1]
     if index is not None and 0 <= index < len(options):
         return options[index].value
     return None
@@ -131,7 +143,8 @@ def match_option(
 ) -> Optional[str]:
     """Returns the value of the option the text means, or None when unclear.
 
-    The checks, in order: a number or ordinal ("2", "optie 2", "de tweede");
+    The checks, in order: a number or ordinal ("2", "optie 2", "de tweede",
+    "the second one", "2nd");
     a title or synonym inside the text (the one with the most words wins, so
     "nee, weet ik niet" is "weet ik niet"); a typo of a title or synonym
     (``difflib``, for the whole text, each word and each word pair, against

@@ -4,8 +4,9 @@ Stage 1: offer the two likeliest topics as buttons plus "Iets anders".
 Stage 2 (a second failure in a row): give the official contact channels.
 The action only decides: it sets ``fallback_stage`` and the suggestion slots,
 and the rules in ``data/rules/fallback.yml`` send the matching response. So no
-Dutch text lives in Python, and the assistant never presents a guess as an
-answer.
+Dutch or English text lives in Python, and the assistant never presents a guess
+as an answer. The suggestions follow the ``language`` slot: in English the
+topics' ``title_en`` and ``question_en`` (Dutch where a topic has none yet).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import language_of
 from actions.topics import load_catalogue, ranked_topics
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -62,7 +64,7 @@ class ActionHandleFallback(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
-        """Sets the fallback stage and, for stage 1, the two suggestions.
+        """Sets the fallback stage and, for stage 1, the two suggestions in the conversation's language.
 
         Args:
             dispatcher: Unused: the rules send the response for the stage.
@@ -78,8 +80,9 @@ class ActionHandleFallback(Action):
         suggestions = ranked_topics(tracker.latest_message, load_catalogue())[:SUGGESTION_COUNT]
         if len(suggestions) < SUGGESTION_COUNT:
             return [SlotSet(STAGE_SLOT, "rephrase")]
+        language = language_of(tracker)
         events = [SlotSet(STAGE_SLOT, "suggest")]
         for number, topic in enumerate(suggestions, start=1):
-            events.append(SlotSet(f"suggestion_{number}_title", topic.title))
-            events.append(SlotSet(f"suggestion_{number}_question", topic.question))
+            events.append(SlotSet(f"suggestion_{number}_title", topic.title_in(language)))
+            events.append(SlotSet(f"suggestion_{number}_question", topic.question_in(language)))
         return events

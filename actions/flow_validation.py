@@ -2,8 +2,11 @@
 
 Each form slot is filled from a button (its ``/choose{...}`` entity) or from
 typed text, which is mapped to an option with ``actions/choices.py`` (titles
-from the domain's buttons, synonyms from ``actions/data/flows.yml``). Unclear
-text is asked again and never stored. "stop" or "laat maar", another question,
+from the domain's buttons, in every language of the response, and synonyms
+from ``actions/data/flows.yml``, Dutch and English side by side). Typed text
+is read in both languages whatever the ``language`` slot says: people mix them,
+and the buttons' order (for typed numbers) is the same in both. Unclear text
+is asked again and never stored. "stop" or "laat maar", another question,
 or the button of another flow ends the form early: the validator sets
 ``flow_exit`` and the form's closing action (``actions/flows.py``) handles it.
 """
@@ -54,6 +57,23 @@ def unescape_payload(payload: str) -> str:
     return payload.replace("{{", "{").replace("}}", "}")
 
 
+def _variation_options(variation: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """Returns (value, title) of a variation's ``/choose{...}`` buttons, in their order."""
+    options = []
+    for button in variation.get("buttons") or []:
+        _, _, entities = unescape_payload(str(button.get("payload", ""))).partition("{")
+        values = json.loads("{" + entities) if entities else {}
+        if values:
+            options.append((str(next(iter(values.values()))), str(button["title"])))
+    return options
+
+
+def _ask_variations(domain: DomainDict, slot: str) -> List[Dict[str, Any]]:
+    """The variations of ``utter_ask_<slot>``, the default one (without a condition) first."""
+    variations = list((domain.get("responses") or {}).get(f"utter_ask_{slot}") or [])
+    return sorted(variations, key=lambda variation: bool(variation.get("condition")))
+
+
 def button_options(domain: DomainDict, slot: str) -> List[Tuple[str, str]]:
     """Returns (value, title) of the buttons that ask for a slot, in their order.
 
@@ -62,16 +82,46 @@ def button_options(domain: DomainDict, slot: str) -> List[Tuple[str, str]]:
         slot: The slot; its question is the response ``utter_ask_<slot>``.
 
     Returns:
-        The value each button's ``/choose{...}`` payload sets, with its title.
+        The value each button's ``/choose{...}`` payload sets, with its title
+        in the default (Dutch) variation.
     """
-    variations = (domain.get("responses") or {}).get(f"utter_ask_{slot}") or [{}]
-    options = []
-    for button in variations[0].get("buttons") or []:
-        _, _, entities = unescape_payload(str(button.get("payload", ""))).partition("{")
-        values = json.loads("{" + entities) if entities else {}
-        if values:
-            options.append((str(next(iter(values.values()))), str(button["title"])))
-    return options
+    variations = _ask_variations(domain, slot)
+    return _variation_options(variations[0]) if variations else []
+
+
+def titles_in_other_languages(domain: DomainDict, slot: str) -> Dict[str, List[str]]:
+    """Returns, per option value, the button titles of the other variations (English).
+
+    Args:
+        domain: The domain as the action server receives it.
+        slot: The slot; its question is the response ``utter_ask_<slot>``.
+
+    Returns:
+        The titles per value, for typed answers in another language.
+    """
+    titles: Dict[str, List[str]] = {}
+    for variation in _ask_variations(domain, slot)[1:]:
+        for value, title in _variation_options(variation):
+            titles.setdefault(value, []).append(title)
+    return titles
+
+
+def typed_words(domain: DomainDict, slot: str, synonyms: Dict[str, Sequence[str]]) -> Dict[str, List[str]]:
+    """Returns every typed phrase per option value besides its Dutch title.
+
+    Args:
+        domain: The domain as the action server receives it.
+        slot: The slot being filled.
+        synonyms: The synonyms per value from ``flows.yml``.
+
+    Returns:
+        The other languages' button titles, then the synonyms, per value.
+    """
+    words: Dict[str, List[str]] = {value: list(titles) for value, titles in
+                                   titles_in_other_languages(domain, slot).items()}
+    for value, phrases in synonyms.items():
+        words.setdefault(value, []).extend(phrases)
+    return words
 
 
 def loop_before_latest_message(events: Sequence[Dict[str, Any]]) -> Optional[str]:
@@ -139,7 +189,8 @@ class ChoiceFormValidation(FormValidationAction):
         text = str(value or "")
         if is_short_phrase_match(text, load_flows().stop_phrases):
             return {slot: None, EXIT_SLOT: EXIT_STOP}
-        chosen = match_option(text, make_options(titles, self.synonyms(slot)), self.priority(slot))
+        options = make_options(titles, typed_words(domain, slot, self.synonyms(slot)))
+        chosen = match_option(text, options, self.priority(slot))
         if chosen:
             return {slot: chosen}
         if ((tracker.latest_message or {}).get("intent") or {}).get("name") in QUESTION_INTENTS:

@@ -37,6 +37,7 @@ from actions.flow_validation import (
 )
 from actions.guidance import load_registry
 from actions.guidance_render import render_links
+from actions.language import language_of
 from actions.next_steps import Advice, affected_result, guidance_for, load_flows
 
 ANSWER_SLOTS = ("took_part", "since_2017", "got_letter")
@@ -61,11 +62,6 @@ def reset_events(tracker: Tracker) -> List[Dict[str, Any]]:
     """
     keep = {FLOW_SLOT} if tracker.get_slot(EXIT_SLOT) == EXIT_SWITCH else set()
     return [SlotSet(slot, None) for slot in FLOW_SLOTS if slot not in keep]
-
-
-def language_of(tracker: Tracker) -> str:
-    """Returns the conversation's language (the ``language`` slot), default Dutch."""
-    return tracker.get_slot("language") or "nl"
 
 
 def send_advice(dispatcher: CollectingDispatcher, tracker: Tracker, advice: Advice) -> List[str]:

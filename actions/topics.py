@@ -1,7 +1,7 @@
-"""FAQ topic catalogue: button titles and canonical questions.
+"""FAQ topic catalogue: button titles and canonical questions, in Dutch and English.
 
 Pure logic without Rasa imports, so it is unit-tested on its own. The Dutch
-text lives in ``actions/data/topics.yml``, never in Python.
+and English text lives in ``actions/data/topics.yml``, never in Python.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import yaml
 
 TOPICS_FILE = Path(__file__).parent / "data" / "topics.yml"
 RETRIEVAL_INTENT = "faq"
+ENGLISH = "en"
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,31 @@ class Topic:
         key: Topic id, the part after ``faq/`` in the retrieval intent.
         title: Short Dutch button title.
         question: Canonical Dutch question; sent as the button payload.
+        title_en: Short English button title.
+        question_en: Canonical English question; the payload of English buttons.
     """
 
     key: str
     title: str
     question: str
+    title_en: str = ""
+    question_en: str = ""
 
-    def as_button(self) -> Dict[str, str]:
-        """Returns the topic as a Rasa button (title shown, question sent)."""
-        return {"title": self.title, "payload": self.question}
+    def title_in(self, language: Optional[str]) -> str:
+        """Returns the button title in a language (``"en"``; anything else is Dutch)."""
+        return (self.title_en if language == ENGLISH else "") or self.title
+
+    def question_in(self, language: Optional[str]) -> str:
+        """Returns the canonical question in a language (``"en"``; anything else is Dutch)."""
+        return (self.question_en if language == ENGLISH else "") or self.question
+
+    def as_button(self, language: Optional[str] = None) -> Dict[str, str]:
+        """Returns the topic as a Rasa button (title shown, question sent).
+
+        Args:
+            language: ``"en"`` for English; anything else (the default) gives Dutch.
+        """
+        return {"title": self.title_in(language), "payload": self.question_in(language)}
 
 
 @dataclass(frozen=True)
@@ -48,17 +65,23 @@ class Catalogue:
         return self.topics.get(key)
 
 
+_TEXT_FIELDS = ("title", "question", "title_en", "question_en")
+# The English fields may be missing while a topic is being translated: Dutch is shown instead
+# (tests/test_topics.py requires them for every topic of the real file).
+_REQUIRED_FIELDS = ("title", "question")
+
+
 def _parse_entries(raw: Mapping[str, Any], section: str) -> Dict[str, Topic]:
     entries = raw.get(section)
     if not isinstance(entries, dict) or not entries:
         raise ValueError(f"{TOPICS_FILE}: section '{section}' is missing or empty")
     parsed: Dict[str, Topic] = {}
     for key, value in entries.items():
-        title = (value or {}).get("title")
-        question = (value or {}).get("question")
-        if not title or not question:
-            raise ValueError(f"{TOPICS_FILE}: '{section}.{key}' needs a title and a question")
-        parsed[key] = Topic(key=key, title=str(title), question=str(question))
+        fields = {name: (value or {}).get(name) for name in _TEXT_FIELDS}
+        missing = [name for name in _REQUIRED_FIELDS if not fields[name]]
+        if missing:
+            raise ValueError(f"{TOPICS_FILE}: '{section}.{key}' needs {', '.join(missing)}")
+        parsed[key] = Topic(key=key, **{name: str(text or "") for name, text in fields.items()})
     return parsed
 
 

@@ -52,8 +52,11 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from runtime import install as install_runtime_patches
+
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
     configure_structlog(logging.INFO)
+    install_runtime_patches()  # as `rasa run` does through the channels of credentials.yml
     endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     await play(agent, warmup, seed=1)

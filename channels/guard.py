@@ -145,11 +145,15 @@ class MessageGuard:
         except Exception as error:  # noqa: BLE001 - the channel itself may be what failed
             logger.error("could not send the try-again answer: %s", type(error).__name__)
 
-    def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
+    def wrap(self, on_new_message: OnNewMessage,
+             trusted_commands: AbstractSet[str] = frozenset()) -> OnNewMessage:
         """Wraps Rasa's handler for channels that build the ``UserMessage`` themselves.
 
         Args:
             on_new_message: Rasa's handler.
+            trusted_commands: Commands the channel's own client sends (the web
+                page's language switch); they pass like the domain's button
+                payloads.
 
         Returns:
             A handler that checks and redacts each message first.
@@ -157,6 +161,7 @@ class MessageGuard:
 
         async def guarded(message: UserMessage) -> None:
             await self.handle(message.text, message.output_channel, message.sender_id, on_new_message,
-                              message.input_channel, message.metadata, message.message_id)
+                              message.input_channel, message.metadata, message.message_id,
+                              trusted_commands=trusted_commands)
 
         return guarded

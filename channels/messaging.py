@@ -34,6 +34,7 @@ from channels.outbound import HttpSender
 from channels.signatures import pseudonym
 from channels.split import split_text
 from privacy.logs import install_log_redaction
+from runtime import install as install_runtime_patches
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,8 @@ class MessagingInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """The webhook routes; a channel that is off answers 404 on its webhook.
 
+        Also adds the log redaction filter (``privacy.logs``) and the runtime patches (``runtime``).
+
         Args:
             on_new_message: Rasa's handler for a user message.
 
@@ -192,6 +195,7 @@ class MessagingInput(InputChannel):
             The Sanic blueprint (mounted at ``/webhooks/<name>/``).
         """
         install_log_redaction()
+        install_runtime_patches()
         blueprint = Blueprint(f"channel_{self.name()}", __name__)
         if not self.enabled:
             logger.info("channel %s off (set %s to turn it on)", self.name(), ", ".join(self.required))

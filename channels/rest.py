@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 
 from channels.guard import MessageGuard, OnNewMessage
 from privacy.logs import install_log_redaction
+from runtime import install as install_runtime_patches
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
@@ -91,7 +92,10 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Defines the health and webhook routes; also adds the log redaction filter (``privacy.logs``).
+        """Defines the health and webhook routes; also installs log redaction and the runtime patches.
+
+        The log redaction filter is ``privacy.logs``; the patches of the action-server calls are
+        ``runtime`` (Rasa builds the routes at server start, in the server process).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -100,6 +104,7 @@ class SafeRestInput(RestInput):
             The Sanic blueprint.
         """
         install_log_redaction()
+        install_runtime_patches()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any, Dict, FrozenSet, Optional
 
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.shared.core.domain import Domain
@@ -12,10 +12,19 @@ from sanic import Blueprint
 
 from channels.guard import MessageGuard, OnNewMessage
 from privacy.logs import install_log_redaction
+from runtime import install as install_runtime_patches
+
+LANGUAGE_CODES = ("nl", "en")
+# What the chat page's language switch sends (webchat/static/js/i18n/*.js,
+# ``switchCommand``): passed to Rasa as the command it is, not as plain text.
+LANGUAGE_COMMANDS: FrozenSet[str] = frozenset(
+    f'/change_language{{"language":"{code}"}}' for code in LANGUAGE_CODES)
 
 
 class SafeSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel, with every message checked and redacted first.
+
+    The web page's language switch (``LANGUAGE_COMMANDS``) passes as a command.
 
     Also repairs ``session_request`` with ``session_persistence: true``: Rasa
     3.6 calls python-socketio 5's ``enter_room`` without awaiting it, so the
@@ -30,7 +39,7 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Builds Rasa's socket.io blueprint around a guarded message handler.
 
-        Also adds the log redaction filter (``privacy.logs``).
+        Also adds the log redaction filter (``privacy.logs``) and the runtime patches (``runtime``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -39,9 +48,10 @@ class SafeSocketIOInput(SocketIOInput):
             The Sanic blueprint.
         """
         install_log_redaction()
+        install_runtime_patches()
         self._app: Optional[Any] = None
         guard = MessageGuard(self._agent_domain, self._agent_ready)
-        blueprint = super().blueprint(guard.wrap(on_new_message))
+        blueprint = super().blueprint(guard.wrap(on_new_message, LANGUAGE_COMMANDS))
         sio = self.sio
 
         @blueprint.listener("after_server_start")

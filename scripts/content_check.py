@@ -1,30 +1,45 @@
 """Checks every response in domain/*.yml before training: ``make content-check``.
 
-Usage: ``python -m scripts.content_check [--domain DIR] [--registry PATH] [--meta PATH]``.
+Usage: ``python -m scripts.content_check [--domain DIR] [--registry PATH] [--meta PATH]
+[--languages nl,en]``.
 
-Rules, per response (each text variation):
+Every response has a Dutch text (the variation without a condition) and an English
+one (the conditional variation for the slot ``language`` = ``en``). Rules, per text
+variation and language:
 
-* **source**: a response that states a fact ends with a ``Bron: ...`` line. Every
-  response states a fact unless it is in ``SOURCE_EXEMPT`` (greetings, questions,
-  notices, flow steps and the link template), each with its reason.
+* **source**: a response that states a fact ends with a source line: ``Bron: ...``
+  in Dutch, ``Source: ...`` in English. Every response states a fact unless it is in
+  ``SOURCE_EXEMPT`` (greetings, questions, notices, flow steps and the link template),
+  each with its reason.
 * **length**: no chat bubble (bubbles are split on blank lines) has more than
   ``MAX_WORDS_PER_BUBBLE`` words.
 * **links**: every link and phone number is in the guidance registry
   (``actions/data/guidance.yml``).
-* **B1**: average sentence length at most ``MAX_AVERAGE_SENTENCE_WORDS`` words, and
-  at most ``MAX_LONG_WORD_SHARE`` of the words longer than three syllables (judged
-  from ``MIN_WORDS_FOR_SHARE`` words on). Source lines, links and numbers are not
-  read. See ``scripts/content_rules.py`` for how sentences and syllables are counted.
+* **B1**: average sentence length at most ``MAX_AVERAGE_SENTENCE_WORDS`` words, and at
+  most ``LONG_WORD_SHARE_LIMITS[language]`` long words (judged from
+  ``MIN_WORDS_FOR_SHARE`` words on). A long word is, in Dutch, one of more than three
+  syllables; in English, one of three or more syllables or ten or more letters. Source
+  lines, links and numbers are not read. See ``scripts/content_rules.py``.
 
-Rules over all responses, against ``actions/data/content_meta.yml``:
+Rules between the languages of a response:
+
+* **English variation**: every response has one (each language of ``--languages``).
+* **faithful copy**: the English text has a ``Source:`` line for every ``Bron:`` line,
+  with the same dates, the same links and phone numbers, the same number of bubbles,
+  and the same buttons: as many, in the same order, with the same ``/...`` and
+  ``{slot}`` payloads and a translated payload for a typed question.
+
+Rules over all responses, against ``actions/data/content_meta.yml`` (Dutch texts; the
+English ones follow through the faithful-copy rule):
 
 * **content date**: ``content_date`` is the newest date in any ``Bron:`` line.
 * **latest updates**: for each subject under ``latest_updates`` (figures, letters),
   no listed answer has a newer ``Bron:`` date than the subject's ``date``, and every
   listed answer names that date in a ``Bron:`` line.
 
-Prints a table with one row per response, then the problems and the worst values
-with their margins. Exit code 0 when every rule passes, 1 otherwise.
+Prints a table with one row per response text and language, then the problems and the
+worst values per language with their margins. Exit code 0 when every rule passes, 1
+otherwise.
 """
 
 from __future__ import annotations
@@ -40,6 +55,8 @@ import yaml
 
 from actions.guidance import Registry
 from scripts.content_rules import (
+    LANGUAGES,
+    SOURCE_PREFIXES,
     Readability,
     bubbles,
     dutch_date,
@@ -47,6 +64,7 @@ from scripts.content_rules import (
     readability,
     references,
     source_dates,
+    source_lines,
     word_count,
 )
 
@@ -55,12 +73,26 @@ DOMAIN_DIR = ROOT / "domain"
 REGISTRY_FILE = ROOT / "actions" / "data" / "guidance.yml"
 META_FILE = ROOT / "actions" / "data" / "content_meta.yml"
 
+# The slot a conditional response variation names to be the text of a language;
+# a variation without that condition is Dutch.
+LANGUAGE_SLOT = "language"
+DEFAULT_LANGUAGE = "nl"
+# Languages every response must have.
+REQUIRED_LANGUAGES: Tuple[str, ...] = ("nl", "en")
+LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
+
 MAX_WORDS_PER_BUBBLE = 70
-# B1 thresholds. The current content's worst values (see docs/content-updates.md):
+# B1 thresholds. The Dutch content's worst values (see docs/content-updates.md):
 # 18.0 words per sentence (utter_privacy_notice, one sentence) and 26% long words
 # (utter_iamabot); the thresholds leave a margin of 2 words and 4 points.
 MAX_AVERAGE_SENTENCE_WORDS = 20.0
 MAX_LONG_WORD_SHARE = 0.30
+# English counts more words as long (three syllables, not four; see
+# scripts/content_rules.py), so its limit is its own. About one hard word in four is
+# the most for plain English at B1; the Dutch organisation names, which stay in the
+# English text, count as long words too.
+EN_MAX_LONG_WORD_SHARE = 0.25
+LONG_WORD_SHARE_LIMITS: Dict[str, float] = {"nl": MAX_LONG_WORD_SHARE, "en": EN_MAX_LONG_WORD_SHARE}
 MIN_WORDS_FOR_SHARE = 10
 
 # Responses that state no fact, so need no "Bron:" line. Everything else does.
@@ -69,6 +101,7 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_greet": "greeting",
     "utter_goodbye": "greeting",
     "utter_thanks": "greeting",
+    "utter_feedback_thanks": "greeting",
     # questions to the user
     "utter_ask_rephrase": "question",
     "utter_fallback_suggest": "question",
@@ -80,6 +113,8 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_situation_more": "question",
     "utter_affected_more": "question",
     "utter_checklist_more": "question",
+    "utter_ask_feedback": "question",
+    "utter_ask_feedback_reason": "question",
     # notices: what the assistant is, can or cannot do, and where to go instead
     "utter_iamabot": "notice",
     "utter_out_of_scope": "notice",
@@ -94,9 +129,32 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_choice_unclear": "notice",
     "utter_flow_stopped": "notice",
     "utter_flow_left": "notice",
+    "utter_language_changed": "notice",
+    "utter_action_unavailable": "notice",
     # filled in by the actions with links from the registry (which holds their owners)
     "utter_guidance_links": "template",
 }
+
+
+@dataclass(frozen=True)
+class Variation:
+    """One text variation of a response, in one language.
+
+    Attributes:
+        name: Response name, with ``[i]`` for the i-th variation when its language has several.
+        file: The domain file it is in.
+        language: ``nl`` (no condition) or the value of its ``language`` slot condition.
+        index: Its position among the variations of its language.
+        text: The text.
+        buttons: The buttons, as in the domain.
+    """
+
+    name: str
+    file: str
+    language: str
+    index: int
+    text: str
+    buttons: Tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass
@@ -104,12 +162,13 @@ class ResponseResult:
     """What the checker found in one response text.
 
     Attributes:
-        name: Response name, with ``[i]`` for the i-th variation when there are several.
+        name: Response name, with ``[i]`` for the i-th variation of its language when there are several.
         file: The domain file it is in.
         kind: ``fact`` or its exemption category.
         longest_bubble: Words in its longest bubble.
         readability: Sentence and word counts.
         problems: One line per broken rule; empty when the response passes.
+        language: The text's language.
     """
 
     name: str
@@ -118,6 +177,12 @@ class ResponseResult:
     longest_bubble: int
     readability: Readability
     problems: List[str] = field(default_factory=list)
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def label(self) -> str:
+        """The name with its language when that is not Dutch: ``utter_greet (en)``."""
+        return self.name if self.language == DEFAULT_LANGUAGE else f"{self.name} ({self.language})"
 
 
 @dataclass
@@ -138,23 +203,43 @@ class Report:
         return not self.global_problems and not any(result.problems for result in self.responses)
 
 
-def load_responses(domain_dir: Path) -> List[Tuple[str, str, str]]:
+def variation_language(variation: Mapping[str, Any]) -> str:
+    """The language of a response variation: its ``language`` slot condition, or Dutch.
+
+    Args:
+        variation: One variation as in the domain file.
+
+    Returns:
+        The language code.
+    """
+    for condition in variation.get("condition") or []:
+        if condition.get("type") == "slot" and condition.get("name") == LANGUAGE_SLOT:
+            return str(condition.get("value"))
+    return DEFAULT_LANGUAGE
+
+
+def load_responses(domain_dir: Path) -> List[Variation]:
     """Reads every response text of the domain files.
 
     Args:
         domain_dir: Folder with the domain ``*.yml`` files.
 
     Returns:
-        (name, file name, text) per text variation, in file order.
+        One entry per text variation, in file order.
     """
-    found: List[Tuple[str, str, str]] = []
+    found: List[Variation] = []
     for path in sorted(domain_dir.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
-            texts = [variation.get("text") or "" for variation in variations or []]
-            for index, text in enumerate(texts):
-                label = name if len(texts) == 1 else f"{name}[{index}]"
-                found.append((label, path.name, text))
+            variations = variations or []
+            languages = [variation_language(variation) for variation in variations]
+            seen: Dict[str, int] = {}
+            for variation, language in zip(variations, languages, strict=True):
+                index = seen.get(language, 0)
+                seen[language] = index + 1
+                label = name if languages.count(language) == 1 else f"{name}[{index}]"
+                found.append(Variation(label, path.name, language, index, variation.get("text") or "",
+                                       tuple(variation.get("buttons") or ())))
     return found
 
 
@@ -164,7 +249,7 @@ def base_name(label: str) -> str:
 
 
 def check_response(name: str, file: str, text: str, registry: Registry,
-                   exempt: Mapping[str, str]) -> ResponseResult:
+                   exempt: Mapping[str, str], language: str = DEFAULT_LANGUAGE) -> ResponseResult:
     """Applies the per-response rules to one response text.
 
     Args:
@@ -173,6 +258,7 @@ def check_response(name: str, file: str, text: str, registry: Registry,
         text: The response text.
         registry: The guidance registry (allowed links and numbers).
         exempt: Response names that need no source line, with their category.
+        language: The text's language: which source prefix and B1 limits apply.
 
     Returns:
         The measured values and the broken rules.
@@ -180,10 +266,15 @@ def check_response(name: str, file: str, text: str, registry: Registry,
     kind = exempt.get(base_name(name), "fact")
     parts = bubbles(text)
     longest = max((word_count(part) for part in parts), default=0)
-    measured = readability(text)
-    result = ResponseResult(name, file, kind, longest, measured)
-    if kind == "fact" and not ends_with_source(text):
-        result.problems.append("states a fact but does not end with a 'Bron: ...' line")
+    if language not in SOURCE_PREFIXES:
+        result = ResponseResult(name, file, kind, longest, readability(text), language=language)
+        result.problems.append(f"unknown language '{language}' (known: {', '.join(LANGUAGES)})")
+        return result
+    measured = readability(text, language)
+    result = ResponseResult(name, file, kind, longest, measured, language=language)
+    prefix = SOURCE_PREFIXES[language]
+    if kind == "fact" and not ends_with_source(text, language):
+        result.problems.append(f"states a fact but does not end with a '{prefix} ...' line")
     for index, part in enumerate(parts, start=1):
         words = word_count(part)
         if words > MAX_WORDS_PER_BUBBLE:
@@ -198,10 +289,112 @@ def check_response(name: str, file: str, text: str, registry: Registry,
     if measured.average_sentence_length > MAX_AVERAGE_SENTENCE_WORDS:
         result.problems.append(f"B1: {measured.average_sentence_length:.1f} words per sentence "
                                f"(max {MAX_AVERAGE_SENTENCE_WORDS:.0f})")
-    if measured.words >= MIN_WORDS_FOR_SHARE and measured.long_word_share > MAX_LONG_WORD_SHARE:
-        result.problems.append(f"B1: {measured.long_word_share:.0%} long words "
-                               f"(max {MAX_LONG_WORD_SHARE:.0%})")
+    limit = LONG_WORD_SHARE_LIMITS[language]
+    if measured.words >= MIN_WORDS_FOR_SHARE and measured.long_word_share > limit:
+        result.problems.append(f"B1: {measured.long_word_share:.0%} long words (max {limit:.0%})")
     return result
+
+
+# Buttons that offer the other language: their payload differs per language on purpose.
+LANGUAGE_COMMAND_PREFIX = "/change_language"
+
+
+def _fixed_payload(payload: str) -> bool:
+    """Whether a button payload is the same in every language: an intent (``/...``) or a ``{slot}``.
+
+    The language buttons are the exception: each language offers the other one.
+    """
+    return payload.startswith(("/", "{")) and not payload.startswith(LANGUAGE_COMMAND_PREFIX)
+
+
+def check_buttons(original: Sequence[Mapping[str, Any]],
+                  translation: Sequence[Mapping[str, Any]]) -> List[str]:
+    """Compares the buttons of a translation with the Dutch ones.
+
+    Args:
+        original: The Dutch variation's buttons.
+        translation: The other language's buttons.
+
+    Returns:
+        One line per difference: the count, a changed ``/...`` or ``{slot}``
+        payload, or a typed question left in Dutch.
+    """
+    if len(original) != len(translation):
+        return [f"has {len(translation)} buttons, the Dutch has {len(original)}"]
+    problems = []
+    for number, (dutch, other) in enumerate(zip(original, translation, strict=True), start=1):
+        dutch_payload, payload = str(dutch.get("payload", "")), str(other.get("payload", ""))
+        if _fixed_payload(dutch_payload) and payload != dutch_payload:
+            problems.append(f"button {number}: payload {payload!r} must be the Dutch one, {dutch_payload!r}")
+        elif not _fixed_payload(dutch_payload) and payload == dutch_payload:
+            problems.append(f"button {number}: payload {payload!r} is the Dutch question; translate it")
+    return problems
+
+
+def check_translation(dutch: Variation, other: Variation) -> List[str]:
+    """Checks that a translation keeps the Dutch text's sources, dates, links, numbers, bubbles and buttons.
+
+    Args:
+        dutch: The Dutch variation.
+        other: The same response in another language.
+
+    Returns:
+        One line per difference.
+    """
+    language = other.language
+    problems: List[str] = []
+    prefix = SOURCE_PREFIXES[language]
+    dutch_sources = len(source_lines(dutch.text))
+    sources = len(source_lines(other.text, language))
+    if sources != dutch_sources:
+        problems.append(f"has {sources} '{prefix}' lines, the Dutch has {dutch_sources} 'Bron:' lines")
+    dutch_dates = sorted(source_dates(dutch.text))
+    dates = sorted(source_dates(other.text, language))
+    if dates != dutch_dates:
+        problems.append(f"'{prefix}' dates {[d.isoformat() for d in dates]} differ from the Dutch "
+                        f"'Bron:' dates {[d.isoformat() for d in dutch_dates]}")
+    dutch_refs = set().union(*references(dutch.text))
+    refs = set().union(*references(other.text))
+    for item in sorted(dutch_refs - refs):
+        problems.append(f"misses the link or number of the Dutch: {item}")
+    for item in sorted(refs - dutch_refs):
+        problems.append(f"has a link or number the Dutch does not have: {item}")
+    dutch_bubbles, other_bubbles = len(bubbles(dutch.text)), len(bubbles(other.text))
+    if dutch_bubbles != other_bubbles:
+        problems.append(f"has {other_bubbles} bubbles, the Dutch has {dutch_bubbles}")
+    return problems + check_buttons(dutch.buttons, other.buttons)
+
+
+def check_languages(variations: Sequence[Variation], results: Sequence[ResponseResult],
+                    languages: Sequence[str]) -> None:
+    """Adds the problems between the languages of each response to its results.
+
+    A response without a required language gets the problem on its (first) Dutch
+    text; a translation that differs from the Dutch gets it on its own text.
+
+    Args:
+        variations: Every text variation, as loaded.
+        results: Their results, in the same order (changed in place).
+        languages: The languages every response must have.
+    """
+    by_response: Dict[Tuple[str, str], List[Tuple[Variation, ResponseResult]]] = {}
+    for variation, result in zip(variations, results, strict=True):
+        by_response.setdefault((variation.file, base_name(variation.name)), []).append((variation, result))
+    for pairs in by_response.values():
+        dutch = [(v, r) for v, r in pairs if v.language == DEFAULT_LANGUAGE]
+        if not dutch:
+            pairs[0][1].problems.append("has no Dutch variation (one without a condition)")
+            continue
+        present = {v.language for v, _ in pairs}
+        for language in languages:
+            if language not in present:
+                name = LANGUAGE_NAMES.get(language, language)
+                dutch[0][1].problems.append(
+                    f"no {name} variation (condition: slot {LANGUAGE_SLOT} = {language})")
+        for variation, result in pairs:
+            if variation.language != DEFAULT_LANGUAGE and variation.language in SOURCE_PREFIXES:
+                original = dutch[min(variation.index, len(dutch) - 1)][0]
+                result.problems += check_translation(original, variation)
 
 
 def _as_date(value: Any, what: str, problems: List[str]) -> Optional[date]:
@@ -251,7 +444,8 @@ def check_dates(texts: Mapping[str, str], meta: Mapping[str, Any]) -> List[str]:
 
 
 def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, meta_file: Path = META_FILE,
-          exempt: Optional[Mapping[str, str]] = None) -> Report:
+          exempt: Optional[Mapping[str, str]] = None,
+          languages: Sequence[str] = REQUIRED_LANGUAGES) -> Report:
     """Runs every rule over a domain folder.
 
     Args:
@@ -259,6 +453,7 @@ def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, me
         registry_file: The guidance registry.
         meta_file: content_meta.yml (content date and latest updates).
         exempt: Responses without a source line; ``SOURCE_EXEMPT`` by default.
+        languages: The languages every response must have.
 
     Returns:
         The per-response results and the problems over all responses.
@@ -267,51 +462,65 @@ def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, me
     registry = Registry.load(registry_file)
     meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
     loaded = load_responses(domain_dir)
-    results = [check_response(name, file, text, registry, exempt) for name, file, text in loaded]
+    results = [check_response(v.name, v.file, v.text, registry, exempt, v.language) for v in loaded]
+    check_languages(loaded, results, languages)
     texts: Dict[str, str] = {}
-    for name, _, text in loaded:
-        texts[base_name(name)] = (texts.get(base_name(name), "") + "\n" + text).strip()
+    names = set()
+    for variation in loaded:
+        names.add(base_name(variation.name))
+        if variation.language == DEFAULT_LANGUAGE:
+            key = base_name(variation.name)
+            texts[key] = (texts.get(key, "") + "\n" + variation.text).strip()
     problems = check_dates(texts, meta)
     problems += [f"SOURCE_EXEMPT names a response that does not exist: {name}"
-                 for name in sorted(set(exempt) - set(texts))]
+                 for name in sorted(set(exempt) - names)]
     return Report(results, problems)
 
 
 def format_table(results: Sequence[ResponseResult]) -> Iterable[str]:
-    """Yields the report table: one line per response."""
+    """Yields the report table: one line per response text and language."""
     width = max([len("response")] + [len(result.name) for result in results])
-    yield (f"{'response':<{width}}  {'file':<13} {'kind':<9} {'bubble':>6} {'words/sent':>10} "
+    yield (f"{'response':<{width}}  {'lang':<4} {'file':<13} {'kind':<9} {'bubble':>6} {'words/sent':>10} "
            f"{'long':>5}  result")
     for result in results:
         share = f"{result.readability.long_word_share:.0%}"
-        yield (f"{result.name:<{width}}  {result.file:<13} {result.kind:<9} {result.longest_bubble:>6} "
-               f"{result.readability.average_sentence_length:>10.1f} {share:>5}  "
+        yield (f"{result.name:<{width}}  {result.language:<4} {result.file:<13} {result.kind:<9} "
+               f"{result.longest_bubble:>6} {result.readability.average_sentence_length:>10.1f} {share:>5}  "
                f"{'FAIL' if result.problems else 'ok'}")
 
 
+def _worst_values(results: Sequence[ResponseResult], language: str) -> Iterable[str]:
+    """Yields the worst bubble, sentence length and long-word share of one language, with margins."""
+    longest = max(results, key=lambda r: r.longest_bubble)
+    slowest = max(results, key=lambda r: r.readability.average_sentence_length)
+    judged = [r for r in results if r.readability.words >= MIN_WORDS_FOR_SHARE] or list(results)
+    hardest = max(judged, key=lambda r: r.readability.long_word_share)
+    yield (f"[{language}] longest bubble: {longest.longest_bubble} words ({longest.name}); "
+           f"limit {MAX_WORDS_PER_BUBBLE}, margin {MAX_WORDS_PER_BUBBLE - longest.longest_bubble}")
+    average = slowest.readability.average_sentence_length
+    yield (f"[{language}] longest sentences: {average:.1f} words on average ({slowest.name}); "
+           f"limit {MAX_AVERAGE_SENTENCE_WORDS:.0f}, margin {MAX_AVERAGE_SENTENCE_WORDS - average:.1f}")
+    share = hardest.readability.long_word_share
+    limit = LONG_WORD_SHARE_LIMITS.get(language, MAX_LONG_WORD_SHARE)
+    yield (f"[{language}] most long words: {share:.0%} ({hardest.name}); "
+           f"limit {limit:.0%}, margin {(limit - share) * 100:.0f} points")
+
+
 def format_summary(report: Report) -> Iterable[str]:
-    """Yields the problems, then the worst values with their margins."""
+    """Yields the problems, then the worst values per language with their margins."""
     for result in report.responses:
         for problem in result.problems:
-            yield f"FAIL {result.name}: {problem}"
+            yield f"FAIL {result.label}: {problem}"
     for problem in report.global_problems:
         yield f"FAIL {problem}"
-    if report.responses:
-        longest = max(report.responses, key=lambda r: r.longest_bubble)
-        slowest = max(report.responses, key=lambda r: r.readability.average_sentence_length)
-        judged = [r for r in report.responses if r.readability.words >= MIN_WORDS_FOR_SHARE]
-        judged = judged or list(report.responses)
-        hardest = max(judged, key=lambda r: r.readability.long_word_share)
-        yield (f"longest bubble: {longest.longest_bubble} words ({longest.name}); "
-               f"limit {MAX_WORDS_PER_BUBBLE}, margin {MAX_WORDS_PER_BUBBLE - longest.longest_bubble}")
-        average = slowest.readability.average_sentence_length
-        yield (f"longest sentences: {average:.1f} words on average ({slowest.name}); "
-               f"limit {MAX_AVERAGE_SENTENCE_WORDS:.0f}, margin {MAX_AVERAGE_SENTENCE_WORDS - average:.1f}")
-        share = hardest.readability.long_word_share
-        yield (f"most long words: {share:.0%} ({hardest.name}); "
-               f"limit {MAX_LONG_WORD_SHARE:.0%}, margin {(MAX_LONG_WORD_SHARE - share) * 100:.0f} points")
+    languages = sorted({r.language for r in report.responses},
+                       key=lambda code: (code != DEFAULT_LANGUAGE, code))
+    for language in languages:
+        yield from _worst_values([r for r in report.responses if r.language == language], language)
     facts = sum(1 for r in report.responses if r.kind == "fact")
-    yield (f"{len(report.responses)} responses, {facts} state a fact; "
+    per_language = ", ".join(f"{sum(1 for r in report.responses if r.language == code)} {code}"
+                             for code in languages)
+    yield (f"{len(report.responses)} response texts ({per_language}), {facts} state a fact; "
            f"{'content check passed' if report.ok else 'content check FAILED'}")
 
 
@@ -328,8 +537,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--domain", type=Path, default=DOMAIN_DIR, help="folder with the domain files")
     parser.add_argument("--registry", type=Path, default=REGISTRY_FILE, help="guidance registry")
     parser.add_argument("--meta", type=Path, default=META_FILE, help="content_meta.yml")
+    parser.add_argument("--languages", default=",".join(REQUIRED_LANGUAGES),
+                        help="comma-separated languages every response must have (default: %(default)s)")
     args = parser.parse_args(argv)
-    report = check(args.domain, args.registry, args.meta)
+    languages = [code.strip() for code in args.languages.split(",") if code.strip()]
+    report = check(args.domain, args.registry, args.meta, languages=languages)
     for line in format_table(report.responses):
         print(line)
     print()

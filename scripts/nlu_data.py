@@ -21,9 +21,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "data" / "nlu"
+ENGLISH_TRAINING_DIR = TRAINING_DIR / "en"
+TRAINING_DIR_EN = ENGLISH_TRAINING_DIR
 HELDOUT_DIR = ROOT / "tests" / "nlu_heldout"
-DEV_DIR = ROOT / "tests" / "nlu_dev"
 HELDOUT_EN_DIR = ROOT / "tests" / "nlu_heldout_en"
+DEV_DIR = ROOT / "tests" / "nlu_dev"
 
 Example = Tuple[str, str]  # (label, text); label is "intent" or "faq/<topic>"
 
@@ -67,8 +69,18 @@ def read_examples(files: Iterable[Path]) -> List[Example]:
 
 
 def training_examples() -> List[Example]:
-    """Returns every training example under data/nlu, its subfolders (data/nlu/en) included."""
+    """Returns every training example under data/nlu, both languages."""
     return read_examples(sorted(TRAINING_DIR.rglob("*.yml")))
+
+
+def dutch_training_examples() -> List[Example]:
+    """Returns the Dutch training examples (data/nlu/*.yml)."""
+    return read_examples(sorted(TRAINING_DIR.glob("*.yml")))
+
+
+def english_training_examples() -> List[Example]:
+    """Returns the English training examples (data/nlu/en/*.yml)."""
+    return read_examples(sorted(ENGLISH_TRAINING_DIR.glob("*.yml")))
 
 
 def heldout_examples() -> List[Example]:

@@ -7,7 +7,7 @@ guidance tests (links and numbers are in the registry).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, Mapping, Set, Tuple
 
 # The patterns and references() live in scripts/content_rules.py (also used by make content-check).
 from scripts.content_rules import PHONE_RE, URL_RE, references  # noqa: F401  (re-exported)
@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 # Where the assistant's user-facing links and numbers can come from.
 # webchat/static/vendor/ is not scanned: third-party CSS and JS copied by the build.
 SCANNED_GLOBS = ("domain/*.yml", "actions/**/*.py", "actions/data/*.yml", "webchat/static/*",
-                 "webchat/static/js/*.js")
+                 "webchat/static/js/**/*.js")
 REGISTRY_FILE = ROOT / "actions" / "data" / "guidance.yml"
 
 
@@ -25,6 +25,22 @@ def all_texts(domain) -> Iterator[Tuple[str, str]]:
     for name, variations in domain.responses.items():
         for variation in variations:
             if variation.get("text"):
+                yield name, variation["text"]
+
+
+def variation_language(variation: Mapping[str, Any]) -> str:
+    """The language of a response variation: "en" if it is conditioned on language = en, else "nl"."""
+    for condition in variation.get("condition") or []:
+        if condition.get("type") == "slot" and condition.get("name") == "language":
+            return str(condition.get("value"))
+    return "nl"
+
+
+def texts_in(domain, language: str) -> Iterator[Tuple[str, str]]:
+    """Yields (response name, text) for every text variation in one language ("nl" or "en")."""
+    for name, variations in domain.responses.items():
+        for variation in variations:
+            if variation.get("text") and variation_language(variation) == language:
                 yield name, variation["text"]
 
 

@@ -55,12 +55,17 @@ def run(action, domain, domain_dict, events: List[Event]) -> Tuple[List[Dict[str
     return dispatcher.messages, {e["name"]: e["value"] for e in result if e["event"] == "slot"}
 
 
-def render(domain, message: Dict[str, Any], channel: str = "rest") -> Dict[str, Any]:
-    """Renders a dispatched message as Rasa does: the response with its placeholders, plus extra buttons."""
+def render(domain, message: Dict[str, Any], channel: str = "rest",
+           slots: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """Renders a dispatched message as Rasa does: the response with its placeholders, plus extra buttons.
+
+    ``slots`` (for example ``{"language": "en"}``) pick the response's conditional variation.
+    """
     kwargs = {k: v for k, v in message.items()
               if k not in ("text", "buttons", "elements", "custom", "template", "response", "image",
                            "attachment") and v}
-    tracker = DialogueStateTracker.from_events("u", [], domain.slots)
+    events = [SlotSet(name, value) for name, value in (slots or {}).items()]
+    tracker = DialogueStateTracker.from_events("u", events, domain.slots)
     draft = asyncio.run(TemplatedNaturalLanguageGenerator(domain.responses).generate(
         message["response"], tracker, channel, **kwargs))
     assert draft is not None, f"no response {message['response']}"

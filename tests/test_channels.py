@@ -13,7 +13,7 @@ from sanic import Sanic
 from channels.guard import MessageGuard
 from channels.responses import button_commands, response_message
 from channels.rest import SafeRestInput, parse_body, valid_sender
-from channels.socket_io import SafeSocketIOInput
+from channels.socket_io import LANGUAGE_COMMANDS, SafeSocketIOInput
 
 
 def run_guard(domain, raw, metadata=None, handler=None):
@@ -100,6 +100,22 @@ def test_canned_answers_follow_the_language_of_the_message(domain):
     english_variations = [v for v in domain.responses["utter_message_too_long"] if v.get("condition")]
     expected = english_variations[0]["text"] if english_variations else dutch[0]
     assert english == [expected]
+
+
+def test_the_web_pages_language_switch_passes_on_socketio_and_nothing_else_does(domain):
+    assert LANGUAGE_COMMANDS == {'/change_language{"language":"nl"}', '/change_language{"language":"en"}'}
+    received = []
+
+    async def record(message):
+        received.append(message.text)
+
+    guarded = MessageGuard(lambda: domain).wrap(record, LANGUAGE_COMMANDS)
+    for text in ('/change_language{"language":"en"}', '/change_language{"language":"de"}', "/greet"):
+        asyncio.run(guarded(UserMessage(text, CollectingOutputChannel(), "user-1", input_channel="socketio")))
+    assert received == ['/change_language{"language":"en"}', 'change_language{"language":"de"}', "greet"]
+    # without the channel's trust (other channels) and no such button, it is plain text like any typed command
+    received_plain, _ = run_guard(Domain.empty(), '/change_language{"language":"en"}')
+    assert [m.text for m in received_plain] == ['change_language{"language":"en"}']
 
 
 def test_errors_in_rasa_are_logged_without_the_message(domain, caplog):

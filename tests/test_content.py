@@ -8,17 +8,23 @@ import pytest
 import yaml
 
 from scripts.content_check import MAX_WORDS_PER_BUBBLE
-from scripts.content_rules import DATE_RE, PHONE_RE, URL_RE, bubbles, source_dates, word_count
+from scripts.content_rules import (
+    PHONE_RE,
+    SOURCE_PREFIXES,
+    URL_RE,
+    bubbles,
+    dates_in,
+    source_dates,
+    word_count,
+)
 from tests.conftest import ROOT
-from tests.extract import all_texts
+from tests.extract import all_texts, texts_in
 
 BRIEF = ROOT.parent / "shared" / "content" / "BRIEF.md"
 SOURCE = ROOT.parent / "shared" / "sources" / "aankondiging-2025-08-11.txt"
-BIG_NUMBER_RE = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b")
-
-
-def faq_texts(domain):
-    return [(name, text) for name, text in all_texts(domain) if name.startswith("utter_faq/")]
+# Figures of a thousand and more: "485.000" in Dutch, "485,000" in English.
+BIG_NUMBER_RE = re.compile(r"\b\d{1,3}(?:[.,]\d{3})+\b")
+SOURCE_PREFIX_BY_LANGUAGE = {"nl": "Bron:", "en": "Source:"}
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +43,19 @@ def test_every_message_is_short(domain):
     assert not too_long, f"messages over {MAX_WORDS_PER_BUBBLE} words: {too_long}"
 
 
-def test_every_faq_answer_ends_with_its_source(domain):
-    assert len(faq_texts(domain)) >= 35
-    for name, text in faq_texts(domain):
-        assert text.strip().splitlines()[-1].startswith("Bron:"), name
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_faq_answer_ends_with_its_source(domain, language):
+    texts = [(name, text) for name, text in texts_in(domain, language) if name.startswith("utter_faq/")]
+    assert len(texts) >= 35
+    for name, text in texts:
+        assert text.strip().splitlines()[-1].startswith(SOURCE_PREFIX_BY_LANGUAGE[language]), name
 
 
 def test_facts_from_the_screening_organisation_carry_a_date(domain):
     for name, text in all_texts(domain):
         for line in text.splitlines():
-            if line.startswith("Bron:") and "Bevolkingsonderzoek Nederland" in line:
-                assert DATE_RE.search(line), f"{name}: source line without a date: {line}"
+            if line.startswith(tuple(SOURCE_PREFIXES.values())) and "Bevolkingsonderzoek Nederland" in line:
+                assert dates_in(line, "nl") or dates_in(line, "en"), f"{name}: source line without a date: {line}"
 
 
 def test_links_are_only_those_of_the_brief(domain, brief_text):
@@ -68,13 +76,15 @@ def test_figures_are_those_of_the_brief(domain, brief_text):
     brief_numbers |= {n.replace(".", "") for n in BIG_NUMBER_RE.findall(brief_text)}
     for name, text in all_texts(domain):
         for number in BIG_NUMBER_RE.findall(text):
-            assert number.replace(".", "") in brief_numbers, f"{name}: {number} not in the brief"
-        assert "850.000" not in text, "the 850,000 figure includes other patients; do not use it"
+            assert re.sub(r"[.,]", "", number) in brief_numbers, f"{name}: {number} not in the brief"
+        assert "850.000" not in text and "850,000" not in text, \
+            "the 850,000 figure includes other patients; do not use it"
 
 
 def test_no_claim_that_a_police_report_is_needed_for_the_theft(domain):
-    text = domain.responses["utter_faq/police"][0]["text"]
-    assert "hoeft u voor de diefstal van de gegevens zelf geen aangifte te doen" in text
+    dutch, english = (variation["text"] for variation in domain.responses["utter_faq/police"])
+    assert "hoeft u voor de diefstal van de gegevens zelf geen aangifte te doen" in dutch
+    assert "you do not need to report the theft of the data to the police yourself" in english
 
 
 def test_content_date_is_the_newest_source_date(domain):
@@ -89,6 +99,11 @@ def test_quote_is_verbatim_from_the_announcement(domain, brief_text):
     assert quote in brief_text
 
 
+def test_english_quote_says_it_is_translated(domain):
+    text = domain.responses["utter_faq/apology"][1]["text"]
+    assert 'said (translated from Dutch): "' in text
+
+
 def test_greeting_warns_not_to_type_personal_data(domain):
     text = domain.responses["utter_greet"][0]["text"]
     assert "digitale assistent" in text and "BSN" in text
@@ -98,5 +113,6 @@ def test_greeting_warns_not_to_type_personal_data(domain):
 def test_every_answer_offers_at_most_three_follow_ups(domain):
     for name, variations in domain.responses.items():
         if name.startswith("utter_faq/"):
-            buttons = variations[0].get("buttons") or []
-            assert 1 <= len(buttons) <= 3, name
+            for variation in variations:
+                buttons = variation.get("buttons") or []
+                assert 1 <= len(buttons) <= 3, name

@@ -92,3 +92,76 @@ def test_consecutive_fallbacks_counts_only_the_current_streak():
               {"event": "bot"}, user("nlu_fallback")]
     assert consecutive_fallbacks(events) == 2
     assert consecutive_fallbacks([user("greet")]) == 0
+
+
+# --- English conversations -------------------------------------------------------------
+
+def english_catalogue(tmp_path, translated=("which_lab", "lab_location")):
+    """The real topics.yml with English titles and questions for some topics (the rest stay Dutch)."""
+    import yaml
+
+    from actions.topics import TOPICS_FILE
+    raw = yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+    for key in raw["topics"]:
+        raw["topics"][key].pop("title_en", None)
+        raw["topics"][key].pop("question_en", None)
+    english = {"which_lab": ("Which lab?", "Which laboratory was hacked?"),
+               "lab_location": ("Where is the lab?", "Where is the laboratory?")}
+    for key in translated:
+        raw["topics"][key]["title_en"], raw["topics"][key]["question_en"] = english[key]
+    path = tmp_path / "topics.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return load_catalogue.__wrapped__(path)
+
+
+def english_turn(text="something vague"):
+    return [SlotSet("language", "en"), *fallback_turn(text)]
+
+
+def test_english_conversation_gets_english_suggestions(domain, domain_dict, tmp_path, monkeypatch):
+    monkeypatch.setattr("actions.fallback.load_catalogue", lambda: english_catalogue(tmp_path))
+    _, slots = run_action(domain, domain_dict, [english_turn()])
+    assert slots == {
+        "fallback_stage": "suggest",
+        "suggestion_1_title": "Which lab?", "suggestion_1_question": "Which laboratory was hacked?",
+        "suggestion_2_title": "Where is the lab?", "suggestion_2_question": "Where is the laboratory?",
+    }
+
+
+def test_english_suggestion_response_is_english_with_the_english_buttons(domain, domain_dict, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.setattr("actions.fallback.load_catalogue", lambda: english_catalogue(tmp_path))
+    _, slots = run_action(domain, domain_dict, [english_turn()])
+    events = [SlotSet("language", "en")] + [SlotSet(k, v) for k, v in slots.items()]
+    tracker = DialogueStateTracker.from_events("u", events, domain.slots)
+    message = asyncio.run(TemplatedNaturalLanguageGenerator(domain.responses).generate(
+        "utter_fallback_suggest", tracker, "rest"))
+    assert message["text"].startswith("I am not sure what you mean.")
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Which lab?", "Which laboratory was hacked?"), ("Where is the lab?", "Where is the laboratory?"),
+        ("Something else", "Something else")]
+
+
+def test_a_topic_without_english_is_suggested_in_dutch(domain, domain_dict, tmp_path, monkeypatch):
+    monkeypatch.setattr("actions.fallback.load_catalogue",
+                        lambda: english_catalogue(tmp_path, translated=("which_lab",)))
+    _, slots = run_action(domain, domain_dict, [english_turn()])
+    dutch = load_catalogue().topics["lab_location"]
+    assert (slots["suggestion_1_title"], slots["suggestion_2_title"]) == ("Which lab?", dutch.title)
+    assert slots["suggestion_2_question"] == dutch.question
+
+
+def test_dutch_conversation_keeps_dutch_suggestions_when_english_exists(domain, domain_dict, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setattr("actions.fallback.load_catalogue", lambda: english_catalogue(tmp_path))
+    _, slots = run_action(domain, domain_dict, [fallback_turn()])
+    assert slots["suggestion_1_title"] == load_catalogue().topics["which_lab"].title
+    assert slots["suggestion_1_question"] == load_catalogue().topics["which_lab"].question
+
+
+def test_english_suggestions_with_the_real_catalogue(domain, domain_dict):
+    """Whatever topics.yml holds: English where the topic has it, Dutch where not."""
+    _, slots = run_action(domain, domain_dict, [english_turn()])
+    topic = load_catalogue().topics["which_lab"]
+    assert slots["suggestion_1_title"] == (topic.title_en or topic.title)
+    assert slots["suggestion_1_question"] == (topic.question_en or topic.question)

@@ -188,3 +188,84 @@ def test_after_a_switch_the_new_flow_is_kept_and_nothing_is_said(domain, domain_
     assert messages == []
     assert "flow" not in slots, "the rules start the flow kept in the flow slot"
     assert set(slots) == set(FLOW_SLOTS) - {"flow"} and all(v is None for v in slots.values())
+
+
+# --- English conversations -------------------------------------------------------------
+
+ENGLISH = {"language": "en"}
+
+
+def check_english_advice(domain, messages, advice):
+    """English advice ending in a Source line, English link lines, English follow-up with the same buttons."""
+    from actions.next_steps import guidance_for
+    registry = load_registry()
+    assert messages[0]["response"] == advice.response
+    text = render(domain, messages[0], slots=ENGLISH)["text"]
+    assert text.strip().splitlines()[-1].startswith("Source:")
+    assert text != render(domain, messages[0])["text"]
+    lines = render(domain, messages[1], slots=ENGLISH)["text"].splitlines()
+    assert lines == ["More help:"] + [entry_line(e, "en") for e in guidance_for(advice, registry, "en")]
+    dutch_titles = {e.title["nl"] for e in registry.entries if e.title["nl"] != e.title["en"]}
+    assert not [line for line in lines if any(line.startswith(f"{title}:") for title in dutch_titles)]
+    more, more_nl = render(domain, messages[2], slots=ENGLISH), render(domain, messages[2])
+    assert more["text"] != more_nl["text"]
+    for button, dutch in zip(more["buttons"], more_nl["buttons"], strict=True):
+        assert (button["payload"] == dutch["payload"]) is dutch["payload"].startswith("/"), button
+
+
+@pytest.mark.parametrize("situation", sorted(SITUATION_ENTRIES))
+def test_english_advice_and_links_for_each_situation(domain, domain_dict, situation):
+    from actions.next_steps import load_flows
+    messages, _ = run(ActionShareGuidance(), domain, domain_dict,
+                      closing_events({"situation": situation, **ENGLISH}))
+    check_english_advice(domain, messages, load_flows().situations[situation])
+
+
+@pytest.mark.parametrize("kind", sorted(CHECKLIST_ENTRIES))
+def test_english_checklist_and_links_for_each_kind_of_data(domain, domain_dict, kind):
+    from actions.next_steps import load_flows
+    messages, _ = run(ActionShareChecklist(), domain, domain_dict, closing_events({"data_kind": kind, **ENGLISH}))
+    check_english_advice(domain, messages, load_flows().data_kinds[kind])
+
+
+@pytest.mark.parametrize("answers,response,ids", AFFECTED_RESULTS)
+def test_english_affected_check_result(domain, domain_dict, answers, response, ids):
+    from actions.next_steps import affected_result, load_flows
+    slots = dict(zip(("took_part", "since_2017", "got_letter"), answers, strict=True))
+    messages, _ = run(ActionShareAffectedResult(), domain, domain_dict, closing_events({**slots, **ENGLISH}))
+    check_english_advice(domain, messages, load_flows().affected_results[affected_result(
+        *[value or "" for value in answers])])
+
+
+def test_english_phone_lines_have_english_titles_and_opening_hours(domain, domain_dict):
+    messages, _ = run(ActionShareGuidance(), domain, domain_dict, closing_events({"situation": "misuse", **ENGLISH}))
+    lines = render(domain, messages[1], slots=ENGLISH)["text"].splitlines()
+    assert "Central Identity Fraud Desk: 088 900 10 00 (Monday to Friday, 8:30 to 17:00)" in lines
+    messages, _ = run(ActionShareGuidance(), domain, domain_dict,
+                      closing_events({"situation": "emergency", **ENGLISH}))
+    assert render(domain, messages[1], slots=ENGLISH)["text"].splitlines() == ["More help:", "Emergency number: 112"]
+    assert "Call 112 straight away" in render(domain, messages[0], slots=ENGLISH)["text"]
+
+
+def test_english_links_become_url_buttons_with_english_titles_on_facebook(domain, domain_dict):
+    message = user_message("/choose", entities={}, channel="facebook")
+    messages, _ = run(ActionShareGuidance(), domain, domain_dict,
+                      closing_events({"situation": "misuse", **ENGLISH}, message))
+    links = render(domain, messages[1], "facebook", slots=ENGLISH)
+    registry = load_registry()
+    assert [b["title"] for b in links["buttons"]] == [
+        registry.get("rijksoverheid_identity_fraud_what_to_do").title["en"],
+        registry.get("police_report_internet_fraud").title["en"]]
+    assert links["text"].splitlines() == ["More help:", entry_line(registry.get("cmi_phone"), "en")]
+
+
+@pytest.mark.parametrize("action", [ActionShareGuidance(), ActionShareChecklist(), ActionShareAffectedResult()])
+def test_english_stop_and_other_question_answers_are_english(domain, domain_dict, action):
+    messages, _ = run(action, domain, domain_dict,
+                      closing_events({"flow_exit": "stop", **ENGLISH}, user_message("cancel", "something_else")))
+    stopped = render(domain, messages[0], slots=ENGLISH)
+    assert stopped["text"].startswith("All right, I will stop")
+    assert [b["payload"] for b in stopped["buttons"]] == ["What should I do now?", "How do I recognise a fake message?"]
+    question = user_message("What data was stolen?", "faq", faq_key="which_data")
+    messages, _ = run(action, domain, domain_dict, closing_events({"flow_exit": "question", **ENGLISH}, question))
+    assert render(domain, messages[0], slots=ENGLISH)["text"] == "I will stop the questions and answer your new question."

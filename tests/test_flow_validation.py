@@ -21,11 +21,12 @@ FORM_SLOTS = {"situation_form": ["situation"], "affected_form": ["took_part", "s
 VALIDATORS = {"situation_form": ValidateSituationForm(), "affected_form": ValidateAffectedForm(),
               "checklist_form": ValidateChecklistForm()}
 SLOT_FORM = {slot: form for form, slots in FORM_SLOTS.items() for slot in slots}
-# Personal data the assistant never asks for.
+# Personal data the assistant never asks for (Dutch and English words).
 PERSONAL_DATA_RE = re.compile(
     r"\b(bsn|burgerservicenummer|naam|adres|geboortedatum|postcode|telefoonnummer|e-?mailadres|"
-    r"persoonsgegevens|rekeningnummer|identiteitsbewijs)\b", re.IGNORECASE)
-NEGATION_RE = re.compile(r"\b(nooit|niet|geen)\b", re.IGNORECASE)
+    r"persoonsgegevens|rekeningnummer|identiteitsbewijs|citizen service number|name|address|date of birth|"
+    r"postal code|phone number|e-?mail address|personal data|account number|ID)\b", re.IGNORECASE)
+NEGATION_RE = re.compile(r"\b(nooit|niet|geen|never|not|no)\b", re.IGNORECASE)
 
 
 def validate(domain, domain_dict, slot, text, value=None, intent="choose", entities=None, earlier=None,
@@ -167,6 +168,9 @@ def test_the_personal_data_scan_can_fail():
     assert requests_personal_data("Wat is uw geboortedatum?")
     assert requests_personal_data("Typ uw BSN hieronder. Dan kijk ik het na.")
     assert not requests_personal_data("Ik vraag nooit naar uw BSN. Typ het hier niet.")
+    assert requests_personal_data("What is your date of birth?")
+    assert requests_personal_data("Type your BSN below. Then I will check it.")
+    assert not requests_personal_data("I never ask for your BSN. Do not type it here.")
 
 
 def form_responses(domain):
@@ -240,3 +244,96 @@ def test_common_faq_questions_typed_during_a_form_are_not_read_as_a_choice(domai
                                                                            faq_key):
     _, slots = validate(domain, domain_dict, slot, text, intent="faq", faq_key=faq_key)
     assert slots["flow_exit"] == "question"
+
+
+# --- English conversations -------------------------------------------------------------
+
+ENGLISH = {"language": "en"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("yes", "yes"), ("Yeah!", "yes"), ("Yes", "yes"), ("I did", "yes"), ("of course", "yes"), ("yess", "yes"),
+    ("no", "no"), ("Nope", "no"), ("never", "no"), ("I did not", "no"), ("I didn't", "no"),
+    ("Don't know", "unknown"), ("I don't know", "unknown"), ("dont know", "unknown"), ("not sure", "unknown"),
+    ("no idea", "unknown"), ("I can't remember", "unknown"),
+    ("the first one", "yes"), ("2nd", "no"), ("the second one", "no"), ("option 3", "unknown"),
+    ("third", "unknown"), ("three", "unknown"),
+])
+def test_typed_english_yes_no_answers_are_mapped(domain, domain_dict, text, expected):
+    _, slots = validate(domain, domain_dict, "got_letter", text,
+                        earlier={**ENGLISH, "took_part": "yes", "since_2017": "yes"})
+    assert slots["got_letter"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("I got a strange text message", "message"),
+    ("a weird e-mail with a link", "message"),
+    ("someone called me", "phone_call"),
+    ("a caller said he was from my bank", "impersonation"),
+    ("someone claims to be from my health insurer", "impersonation"),
+    ("someone is at my door to collect my bank card", "emergency"),
+    ("Strange letter", "letter"),
+    ("someone took out a loan in my name", "misuse"),
+    ("citizen service number", "bsn"),
+    ("Worried about my BSN", "bsn"),
+    ("right of access", "access"),
+    ("I want to make a complaint", "complaint"),
+    ("report to the police", "police"),
+    ("keep taking part", "screening"),
+    ("the fourth one", "letter"), ("11th", "emergency"), ("option 2", "phone_call"), ("the 3rd", "impersonation"),
+])
+def test_typed_english_situations_are_mapped(domain, domain_dict, text, expected):
+    _, slots = validate(domain, domain_dict, "situation", text, earlier=ENGLISH)
+    assert slots["situation"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("BSN", "bsn"), ("date of birth", "address"), ("my home address", "address"), ("Test result", "test_result"),
+    ("my results", "test_result"), ("my phone number", "contact"), ("e-mail address", "contact"),
+    ("Don't know", "unknown"), ("everything", "unknown"), ("the fifth", "unknown"), ("2nd", "address"),
+])
+def test_typed_english_kinds_of_data_are_mapped(domain, domain_dict, text, expected):
+    _, slots = validate(domain, domain_dict, "data_kind", text, earlier=ENGLISH)
+    assert slots["data_kind"] == expected
+
+
+@pytest.mark.parametrize("slot,text,intent", [("took_part", "cancel", "nlu_fallback"),
+                                              ("since_2017", "never mind", "something_else"),
+                                              ("situation", "Quit!", "goodbye"),
+                                              ("data_kind", "forget it", "something_else"),
+                                              ("got_letter", "stop please", "nlu_fallback")])
+def test_english_stop_words_end_the_form(domain, domain_dict, slot, text, intent):
+    messages, slots = validate(domain, domain_dict, slot, text, intent=intent,
+                               earlier={**ENGLISH, "took_part": "yes", "since_2017": "yes"})
+    assert slots == {slot: None, "flow_exit": "stop", "requested_slot": None}
+    assert messages == []
+
+
+@pytest.mark.parametrize("slot,text", [("took_part", "banana"), ("situation", "hmm"), ("data_kind", "one")])
+def test_unclear_english_text_is_asked_again(domain, domain_dict, slot, text):
+    messages, slots = validate(domain, domain_dict, slot, text, earlier=ENGLISH)
+    assert slots == {slot: None}
+    assert [m["response"] for m in messages] == ["utter_choice_unclear"]
+
+
+@pytest.mark.parametrize("slot,text,faq_key", [
+    ("situation", "What data was stolen?", "which_data"),
+    ("situation", "Is there an investigation into the hack?", "investigation"),
+    ("data_kind", "Which number can I call?", "report_fraud"),
+    ("took_part", "When will the letter arrive?", "letter_when"),
+    ("took_part", "How many people are affected?", "how_many"),
+    ("got_letter", "Do I have to stop taking part in the screening?", "keep_participating"),
+])
+def test_common_english_faq_questions_typed_during_a_form_are_not_read_as_a_choice(domain, domain_dict, slot,
+                                                                                   text, faq_key):
+    _, slots = validate(domain, domain_dict, slot, text, intent="faq", faq_key=faq_key, earlier=ENGLISH)
+    assert slots["flow_exit"] == "question"
+
+
+def test_english_button_titles_are_typed_answers_in_the_same_order(domain):
+    """Typed numbers count the buttons: the English ask responses list the same options in the same order."""
+    from actions.flow_validation import titles_in_other_languages
+    for slot in SLOT_FORM:
+        english = titles_in_other_languages(domain.as_dict(), slot)
+        assert list(english) == [value for value, _ in button_options(domain.as_dict(), slot)], slot
+        assert all(len(titles) == 1 for titles in english.values()), slot

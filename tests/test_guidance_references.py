@@ -8,7 +8,7 @@ import pytest
 
 from actions.guidance import ACTION_TOPICS, Registry
 from tests.conftest import ROOT
-from tests.extract import REGISTRY_FILE, all_texts, references, references_in_files, scanned_files
+from tests.extract import REGISTRY_FILE, all_texts, references, references_in_files, scanned_files, texts_in
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,8 @@ def test_scanned_files_cover_answers_actions_and_web_page():
     names = {path.relative_to(ROOT).as_posix() for path in scanned_files()}
     assert {"domain/faq.yml", "domain/basics.yml", "actions/fallback.py",
             "webchat/static/js/main.js", "webchat/static/js/render.js", "webchat/static/index.html",
-            "webchat/static/privacy.html"} <= names
+            "webchat/static/privacy.html", "webchat/static/privacy-en.html",
+            "webchat/static/js/i18n/nl.js", "webchat/static/js/i18n/en.js"} <= names
     assert not any(name.startswith("webchat/static/vendor/") for name in names)
     assert "actions/data/guidance.yml" not in names
 
@@ -59,11 +60,12 @@ def test_a_registered_number_in_another_spelling_counts_as_registered(registry):
     assert not unregistered({"088-900 10 00": {"sample"}}, registry)
 
 
-def test_opening_hours_in_the_answers_match_the_registry(domain, registry):
-    hours = registry.get("cmi_phone").hours["nl"]
-    texts = [text for _, text in all_texts(domain) if registry.get("cmi_phone").number in text]
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_opening_hours_in_the_answers_match_the_registry(domain, registry, language):
+    phone = registry.get("cmi_phone")
+    texts = [text for _, text in texts_in(domain, language) if phone.number in text]
     assert texts
-    assert all(f"{registry.get('cmi_phone').number} ({hours})" in text for text in texts)
+    assert all(f"{phone.number} ({phone.hours[language]})" in text for text in texts)
 
 
 TOPIC_CALL_RE = re.compile(r"\b(?:links_for|phones_for)\(\s*[\"']([a-z_]+)[\"']")

@@ -120,4 +120,5 @@ def test_choose_payloads_are_written_with_doubled_braces(domain):
     raw = [b["payload"] for variations in domain.responses.values() for v in variations
            for b in v.get("buttons") or [] if b["payload"].startswith("/")]
     assert raw
-    assert all(re.fullmatch(r'/choose\{\{"[a-z_0-9]+":"[a-z_0-9]+"\}\}', p) for p in raw), raw
+    pair = r'"[a-z_0-9]+":"(?:[a-z_0-9]+|\{[a-z_]+\})"'
+    assert all(re.fullmatch(rf'/[a-z_]+\{{\{{{pair}(?:,{pair})*\}}\}}', p) for p in raw), raw

@@ -5,25 +5,38 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
 import yaml
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.flow_validation import unescape_payload
-from actions.topics import load_catalogue
+from actions.topics import TOPICS_FILE, Catalogue, load_catalogue
 from channels.responses import expand_placeholders, placeholder_values
 from scripts.nlu_data import (
+    TRAINING_DIR_EN,
     dev_examples,
+    dutch_training_examples,
+    english_training_examples,
     heldout_en_examples,
     heldout_examples,
     leaked_heldout_examples,
     normalise,
+    read_examples,
     training_examples,
 )
 from tests.conftest import ROOT
+from tests.extract import variation_language
+
+ENGLISH_BUTTONS_FILE = TRAINING_DIR_EN / "faq_buttons.yml"
 
 MIN_TRAINING = 20
 MIN_HELDOUT = 5
+# Fewest training examples of a label in each language (the feedback reasons are short lists).
+MIN_TRAINING_PER_LANGUAGE = 12
+# Intents added with the English version that the Dutch test and dev sets do not
+# have yet. The lead adds them to those sets (helpers may not read them) and then
+# empties this set.
 
 
 def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
@@ -36,12 +49,19 @@ def test_each_topic_has_an_answer_and_each_answer_a_topic(domain):
 CHOOSE_PAYLOAD_RE = re.compile(r'^/choose\{"([a-z_]+)":"([a-z_0-9]+)"\}$')
 
 
+def canonical_questions(catalogue: Catalogue, language: str) -> set:
+    """The canonical questions of all topics and extra buttons in one language."""
+    entries = list(catalogue.topics.values()) + list(catalogue.extra.values())
+    return {entry.question_in(language) for entry in entries}
+
+
 def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
     """Buttons send a canonical question, a next-steps /choose{...} or another known command."""
     catalogue = load_catalogue()
-    questions = {t.question for t in catalogue.topics.values()} | {t.question for t in catalogue.extra.values()}
+    questions = {language: canonical_questions(catalogue, language) for language in ("nl", "en")}
     for name, variations in domain.responses.items():
         for variation in variations:
+            language = variation_language(variation)
             for button in variation.get("buttons") or []:
                 payload = button["payload"]
                 if payload.startswith("{"):
@@ -64,7 +84,33 @@ def test_every_button_payload_is_a_canonical_question_or_a_choice(domain):
                         assert {e["entity"] for e in entities} <= set(domain.entities), command
                         assert len(entities) == command.count(":"), command
                     continue
-                assert payload in questions, f"{name}: {payload}"
+                assert payload in questions[language], f"{name} ({language}): {payload}"
+
+
+def test_english_buttons_send_the_english_question_of_the_same_topic(domain):
+    """Button i of an English variation sends the ``question_en`` of the topic of Dutch button i."""
+    catalogue = load_catalogue()
+    by_question = {t.question: t for t in [*catalogue.topics.values(), *catalogue.extra.values()]}
+    untranslated = []
+    for name, variations in domain.responses.items():
+        dutch = [v for v in variations if variation_language(v) == "nl"]
+        for variation in (v for v in variations if variation_language(v) == "en"):
+            pairs = zip(dutch[0].get("buttons") or [], variation.get("buttons") or [], strict=True)
+            for original, button in pairs:
+                if original["payload"].startswith(("/", "{")):
+                    # The language buttons offer the other language, so they differ on purpose.
+                    if not original["payload"].startswith("/change_language"):
+                        assert button["payload"] == original["payload"], name
+                    continue
+                topic = by_question[original["payload"]]
+                if topic.question_en:
+                    assert button["payload"] == topic.question_en, f"{name}: {button['payload']}"
+                else:
+                    untranslated.append(topic.key)
+                assert button["payload"] != original["payload"], f"{name}: Dutch payload in English"
+    if untranslated:
+        # topics.yml gets question_en on the branch en-faq; after the merge this runs in full.
+        pytest.skip(f"topics.yml has no question_en yet for: {', '.join(sorted(set(untranslated)))}")
 
 
 def test_canonical_questions_are_training_examples_of_their_topic():
@@ -74,6 +120,44 @@ def test_canonical_questions_are_training_examples_of_their_topic():
         assert (f"faq/{key}", topic.question) in training, key
     for intent, topic in catalogue.extra.items():
         assert (intent, topic.question) in training, intent
+
+
+def test_english_canonical_questions_are_the_english_button_examples():
+    """data/nlu/en/faq_buttons.yml mirrors data/nlu/faq_buttons.yml with the English questions."""
+    catalogue = load_catalogue()
+    expected = [(f"faq/{key}", topic.question_en) for key, topic in catalogue.topics.items()]
+    expected += [(intent, topic.question_en) for intent, topic in catalogue.extra.items()]
+    assert read_examples([ENGLISH_BUTTONS_FILE]) == expected
+    assert set(expected) <= set(english_training_examples())
+
+
+def test_every_topic_has_an_english_title_and_question():
+    raw = yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+    for section in ("topics", "extra_buttons"):
+        for key, entry in raw[section].items():
+            assert set(entry) >= {"title", "question", "title_en", "question_en"}, f"{section}.{key}"
+            assert entry["title_en"].strip() and entry["question_en"].strip(), f"{section}.{key}"
+    topic = load_catalogue().topic("which_lab")
+    assert (topic.title_en, topic.question_en) == ("Which lab?", "Which laboratory was hacked?")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_canonical_questions_and_titles_are_unique(language):
+    catalogue = load_catalogue()
+    entries = list(catalogue.topics.values()) + list(catalogue.extra.values())
+    questions = [normalise(entry.question_in(language)) for entry in entries]
+    titles = [entry.title_in(language) for entry in entries]
+    assert len(set(questions)) == len(questions)
+    assert len(set(titles)) == len(titles)
+
+
+def test_topics_give_buttons_in_either_language():
+    topic = load_catalogue().topic("what_to_do")
+    assert topic.as_button() == {"title": "Wat moet ik doen?", "payload": "Wat moet ik nu doen?"}
+    assert topic.as_button("nl") == topic.as_button(None) == topic.as_button("de") == topic.as_button()
+    assert topic.as_button("en") == {"title": "What should I do?", "payload": "What should I do now?"}
+
+
 
 
 def test_enough_training_and_heldout_examples_per_label(domain):
@@ -116,9 +200,25 @@ def test_heldout_and_dev_sets_do_not_overlap():
     assert not [text for _, text in heldout_examples() if normalise(text) in dev]
 
 
-def test_no_training_example_has_two_labels():
+def test_both_languages_have_training_examples_for_every_label():
+    dutch = Counter(label for label, _ in dutch_training_examples())
+    english = Counter(label for label, _ in english_training_examples())
+    assert set(dutch) == set(english)
+    for label in dutch:
+        assert dutch[label] >= MIN_TRAINING_PER_LANGUAGE, f"{label}: {dutch[label]} Dutch examples"
+        assert english[label] >= MIN_TRAINING_PER_LANGUAGE, f"{label}: {english[label]} English examples"
+
+
+def test_no_training_example_occurs_twice():
+    """Not in one file, not in two files, not in two languages (compared normalised)."""
+    counts = Counter(normalise(text) for _, text in training_examples())
+    assert not [text for text, count in counts.items() if count > 1]
+
+
+@pytest.mark.parametrize("examples", [dutch_training_examples, english_training_examples], ids=["nl", "en"])
+def test_no_training_example_has_two_labels(examples):
     labels_by_text = {}
-    for label, text in training_examples():
+    for label, text in examples():
         labels_by_text.setdefault(normalise(text), set()).add(label)
     conflicts = {text: labels for text, labels in labels_by_text.items() if len(labels) > 1}
     assert not conflicts
@@ -128,3 +228,13 @@ def test_readme_lists_every_topic():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [key for key in load_catalogue().topics if f"`faq/{key}`" not in readme]
     assert not missing
+
+
+def test_english_title_and_question_fall_back_to_dutch():
+    from actions.topics import Topic
+    both = Topic("which_lab", "Welk lab?", "Welk laboratorium is gehackt?", "Which lab?", "Which lab was hacked?")
+    dutch_only = Topic("which_lab", "Welk lab?", "Welk laboratorium is gehackt?")
+    assert both.as_button("en") == {"title": "Which lab?", "payload": "Which lab was hacked?"}
+    assert both.as_button() == {"title": "Welk lab?", "payload": "Welk laboratorium is gehackt?"}
+    assert dutch_only.as_button("en") == dutch_only.as_button("nl")
+    assert (both.title_in("de"), both.question_in("de")) == (both.title, both.question)

@@ -86,6 +86,11 @@ async def privacy(_: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "privacy.html")
 
 
+async def privacy_en(_: web.Request) -> web.FileResponse:
+    """Serves the English translation of the privacy statement."""
+    return web.FileResponse(STATIC / "privacy-en.html")
+
+
 async def chat(request: web.Request) -> web.Response:
     """Relays one user message to Rasa and returns the bot messages."""
     try:
@@ -153,6 +158,7 @@ def create_app(rasa_url: str) -> web.Application:
     app["rasa_url"] = rasa_url.rstrip("/")
     app.router.add_get("/", index)
     app.router.add_get("/privacy", privacy)
+    app.router.add_get("/privacy/en", privacy_en)
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)

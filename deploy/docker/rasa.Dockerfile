@@ -23,6 +23,7 @@ COPY domain/ domain/
 COPY nlu_components/ nlu_components/
 COPY privacy/ privacy/
 COPY channels/ channels/
+COPY runtime/ runtime/
 COPY cluster/ cluster/
 COPY actions/ actions/
 COPY deploy/endpoints.cluster.yml deploy/endpoints.cluster.yml

@@ -41,7 +41,9 @@ def cluster(delay_proxy):
         state_dir=state, log_dir=LOG_DIR, model=model_path(), instances=2, port=free_port(),
         action_port=int(delay_proxy.target.rsplit(":", 1)[1]), action_url_port=delay_proxy.port,
         lock_lifetime_s=LOCK_LIFETIME_S, turn_timeout_s=TURN_TIMEOUT_S, queue_timeout_s=QUEUE_TIMEOUT_S,
-        rate_per_s=1000, burst=1000)
+        rate_per_s=1000, burst=1000,
+        # the longest action call runtime/ allows, so that the turn timeout (6 s) cuts the slow turn
+        extra_env={"ACTION_TIMEOUT_S": "15"})
     running = Cluster(settings)
     try:
         running.start()

@@ -1,13 +1,9 @@
-// Wires the chat page together: state (storage.js), rendering (render.js) and
-// the connection to the assistant (connection.js).
+// Wires the chat page together: state (storage.js), language (i18n.js),
+// rendering (render.js) and the connection to the assistant (connection.js).
 import { Connection } from "./connection.js";
-import { announcement, messageItem } from "./render.js";
+import { applyStrings, browserLanguage, isLanguage, strings } from "./i18n.js";
+import { announcement, messageItem, noteItem } from "./render.js";
 import { loadState, saveState } from "./storage.js";
-
-const OFFLINE_TEXT = "De verbinding is verbroken, we proberen het opnieuw.";
-const WAITING_TEXT = "Uw bericht wordt verstuurd zodra de verbinding terug is.";
-const BACK_TEXT = "De verbinding is hersteld.";
-const FIRST_MESSAGE = "Hallo"; // starts a new conversation with the greeting; not shown
 
 const log = /** @type {HTMLOListElement} */ (document.getElementById("chat-log"));
 const live = /** @type {HTMLElement} */ (document.getElementById("chat-live"));
@@ -16,35 +12,58 @@ const form = /** @type {HTMLFormElement} */ (document.getElementById("chat-form"
 const input = /** @type {HTMLInputElement} */ (document.getElementById("chat-input"));
 
 const state = loadState();
+// The user's choice; without one, the browser's preferred language. Only a
+// choice is sent to the assistant: otherwise it takes the language of the
+// first question.
+let text = strings(state.language || browserLanguage(navigator.languages));
+/** @type {Array<"offline" | "waiting" | "back">} what the status line says, as string keys */
+let status = [];
 let wasOffline = false;
 
-/** @param {string} text shown in the status line; empty hides it */
-function setStatus(text) {
-  statusLine.textContent = text;
-  statusLine.hidden = !text;
+/** @param {Array<"offline" | "waiting" | "back">} keys the status line's sentences; none hides it */
+function setStatus(keys) {
+  status = keys;
+  statusLine.textContent = keys.map((key) => text[key]).join(" ");
+  statusLine.hidden = !keys.length;
 }
 
-/** @param {string} text read out by screen readers */
-function announce(text) {
-  const line = document.createElement("p");
-  line.textContent = text;
-  live.appendChild(line);
+/** @param {string} line read out by screen readers */
+function announce(line) {
+  const element = document.createElement("p");
+  element.textContent = line;
+  live.appendChild(element);
   while (live.childElementCount > 3) {
     live.firstElementChild?.remove();
   }
 }
 
-/** @param {import("./storage.js").ChatMessage} message */
-function show(message) {
-  const item = messageItem(message, (button) => ask(button.payload, button.title));
+/**
+ * Adds a message to the log.
+ * @param {import("./storage.js").ChatMessage} message
+ * @param {boolean} scroll whether to scroll it into view
+ */
+function show(message, scroll = true) {
+  const item = message.who === "system"
+    ? noteItem(message)
+    : messageItem(message, (button) => ask(button.payload, button.title), text);
   log.appendChild(item);
   // Scroll the new message into view (window.scrollBy: scrollIntoView would move
   // Chromium's starting point for the Tab key to the message).
   const below = item.getBoundingClientRect().bottom - window.innerHeight;
-  if (below > 0) {
+  if (scroll && below > 0) {
     const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     window.scrollBy({ top: below + 16, behavior: reduce ? "auto" : "smooth" });
   }
+}
+
+/** Writes the page's strings and the whole log in the current language. */
+function render() {
+  applyStrings(document, text);
+  log.replaceChildren();
+  for (const message of state.messages) {
+    show(message, false);
+  }
+  setStatus(status);
 }
 
 /** Sends queued messages, oldest first, each exactly once. */
@@ -65,7 +84,7 @@ function flush() {
  */
 function ask(payload, shown) {
   if (shown !== null) {
-    const message = { who: /** @type {"user"} */ ("user"), text: shown };
+    const message = { who: /** @type {"user"} */ ("user"), text: shown, lang: text.lang };
     state.messages.push(message);
     show(message);
   }
@@ -73,8 +92,27 @@ function ask(payload, shown) {
   saveState(state);
   flush();
   if (state.pending.length && document.body.dataset.connection === "offline") {
-    setStatus(`${OFFLINE_TEXT} ${WAITING_TEXT}`);
+    setStatus(["offline", "waiting"]);
   }
+}
+
+/**
+ * Switches the page to a language the user chose and tells the assistant,
+ * once: choosing the language already chosen does nothing.
+ * @param {string | undefined} language "nl" or "en"
+ */
+function choose(language) {
+  if (!isLanguage(language) || state.language === language) {
+    return;
+  }
+  state.language = language;
+  text = strings(language);
+  render();
+  const note = { who: /** @type {"system"} */ ("system"), text: text.switchedNote, lang: text.lang };
+  state.messages.push(note);
+  show(note, false);
+  announce(text.switchedNote);
+  ask(text.switchCommand, null);
 }
 
 const connection = new Connection(state.sessionId, {
@@ -85,47 +123,49 @@ const connection = new Connection(state.sessionId, {
     if (typeof raw.text !== "string" && !buttons.length) {
       return;
     }
-    const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons };
-    if (statusLine.textContent === BACK_TEXT) {
-      setStatus("");
+    const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons, lang: text.lang };
+    if (status.length === 1 && status[0] === "back") {
+      setStatus([]);
     }
     state.messages.push(message);
     saveState(state);
     show(message);
-    announce(announcement(message));
+    announce(announcement(message, text));
   },
   onOnline() {
     document.body.dataset.connection = "online";
     if (wasOffline) {
-      setStatus(BACK_TEXT);
-      announce(BACK_TEXT);
+      setStatus(["back"]);
+      announce(text.back);
     }
     wasOffline = false;
-    if (!state.messages.length && !state.pending.length) {
-      ask(FIRST_MESSAGE, null);
+    if (!state.messages.length && !state.pending.length && text.firstMessage) {
+      ask(text.firstMessage, null);
     }
     flush();
   },
   onOffline() {
     document.body.dataset.connection = "offline";
     wasOffline = true;
-    setStatus(state.pending.length ? `${OFFLINE_TEXT} ${WAITING_TEXT}` : OFFLINE_TEXT);
+    setStatus(state.pending.length ? ["offline", "waiting"] : ["offline"]);
   },
 });
 
-for (const message of state.messages) {
-  show(message);
+render();
+
+for (const button of document.querySelectorAll("[data-language]")) {
+  button.addEventListener("click", () => choose(/** @type {HTMLElement} */ (button).dataset.language));
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const text = input.value.trim();
-  if (!text) {
+  const question = input.value.trim();
+  if (!question) {
     input.focus();
     return;
   }
   input.value = "";
-  ask(text, text);
+  ask(question, question);
 });
 
 // For the browser tests and for support: which transport is in use.

@@ -208,7 +208,7 @@ describe("reduced motion", () => {
 
 describe("privacy statement", () => {
   test("the privacy page is linked and passes axe", async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: "nl-NL" });
     try {
       const page = await context.newPage();
       await page.goto(stack.url);
@@ -224,7 +224,7 @@ describe("privacy statement", () => {
 
 describe("connection trouble", () => {
   test("where websockets are blocked, the chat works over long polling", async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: "nl-NL" });
     try {
       await context.routeWebSocket(/\/socket\.io\//, (socket) => socket.close());
       const page = await context.newPage();

@@ -1,0 +1,150 @@
+"""Remembers the NLU result of recent identical messages (Rasa 3.6 ``MessageProcessor``).
+
+On the day of the news many people send the same text: every button press sends a
+canonical question, and short questions repeat word for word. The NLU pipeline is a
+third of the server's time per message (bench/results/profile.md) and, in Rasa 3.6,
+depends on the message text only (the tracker passed to the graph is not read by
+any NLU component), so an identical text gives an identical result.
+
+What is kept, and why it is safe:
+
+* the key is a SHA-256 hash of the (already redacted) text plus the model id, so a
+  new model never sees old results, and no text is kept as a key;
+* the value is the parse result without its ``text`` and ``message_id``; those are
+  put back from the message on a hit. The rest holds intents, scores, the FAQ
+  answer chosen and entities from the rule-based components (the language, button
+  payload values), never the user's words;
+* at most ``PARSE_CACHE_SIZE`` results (default 4096, 0 turns the cache off), the
+  least recently used go first; every hit returns a deep copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Hashable, Optional, Tuple
+
+logger = logging.getLogger(__name__)
+
+SIZE_VARIABLE = "PARSE_CACHE_SIZE"
+DEFAULT_SIZE = 4096
+MAX_SIZE = 100_000
+# Taken from the message on every hit, never stored.
+PER_MESSAGE_KEYS = ("text", "message_id")
+
+
+def configured_size(environ: Optional[Dict[str, str]] = None) -> int:
+    """The cache size from ``PARSE_CACHE_SIZE`` (default 4096; 0 = off).
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        A size between 0 and ``MAX_SIZE``; the default for a value that is not a number.
+    """
+    raw = (os.environ if environ is None else environ).get(SIZE_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_SIZE
+    try:
+        return max(0, min(int(raw), MAX_SIZE))
+    except ValueError:
+        logger.warning("%s=%r is not a whole number; using %d", SIZE_VARIABLE, raw, DEFAULT_SIZE)
+        return DEFAULT_SIZE
+
+
+class ParseCache:
+    """A small thread-safe LRU map from a key to a parse result.
+
+    Args:
+        size: Most entries kept; 0 keeps nothing.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, Dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """Number of results kept."""
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Optional[Dict[str, Any]]:
+        """A deep copy of the stored result, or None (counts hits and misses)."""
+        with self._lock:
+            value = self._entries.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+        return copy.deepcopy(value)
+
+    def put(self, key: Hashable, value: Dict[str, Any]) -> None:
+        """Stores a deep copy of a result, dropping the least recently used beyond the size."""
+        if self.size <= 0:
+            return
+        stored = copy.deepcopy(value)
+        with self._lock:
+            self._entries[key] = stored
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def cache_key(model_id: Optional[str], text: str, only_output_properties: bool) -> Tuple[str, str, bool]:
+    """The cache key of a message: model, hash of the text, output mode.
+
+    Args:
+        model_id: Id of the loaded model.
+        text: The message text (already redacted by the channels).
+        only_output_properties: Rasa's output mode of the parse.
+
+    Returns:
+        A key that holds no text.
+    """
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return (str(model_id), digest, bool(only_output_properties))
+
+
+def without_message_fields(parse_data: Dict[str, Any]) -> Dict[str, Any]:
+    """The parse result without the fields that belong to one message (text, id)."""
+    return {key: value for key, value in parse_data.items() if key not in PER_MESSAGE_KEYS}
+
+
+def cached_parse(original: Callable[..., Dict[str, Any]], cache: ParseCache) -> Callable[..., Dict[str, Any]]:
+    """Wraps ``MessageProcessor._parse_message_with_graph`` with the cache.
+
+    Args:
+        original: Rasa's method.
+        cache: Where results are kept.
+
+    Returns:
+        The replacement method (same signature).
+    """
+
+    def _parse_message_with_graph(self: Any, message: Any, tracker: Any,
+                                  only_output_properties: bool = True) -> Dict[str, Any]:
+        text = message.text
+        if cache.size <= 0 or not isinstance(text, str) or not text:
+            return original(self, message, tracker, only_output_properties)
+        key = cache_key(getattr(self.model_metadata, "model_id", None), text, only_output_properties)
+        stored = cache.get(key)
+        if stored is not None:
+            stored["text"] = text
+            if stored.pop("_had_message_id", False):
+                stored["message_id"] = message.message_id
+            return stored
+        parse_data = original(self, message, tracker, only_output_properties)
+        value = without_message_fields(parse_data)
+        value["_had_message_id"] = "message_id" in parse_data
+        cache.put(key, value)
+        return parse_data
+
+    _parse_message_with_graph.__doc__ = original.__doc__
+    return _parse_message_with_graph

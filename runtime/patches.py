@@ -1,0 +1,117 @@
+"""Installs the runtime patches into ``RemoteAction``, only on Rasa 3.6.x.
+
+Why: see ``runtime/__init__.py``. The patches replace two members of
+``rasa.core.actions.action.RemoteAction`` as they are in Rasa 3.6 (checked against
+3.6.21): ``_validate_action_result`` (``runtime.validation``) and ``run``
+(``runtime.faults``, which wraps the original ``run``). Installing twice changes
+nothing. On another Rasa version, or when a member is missing, nothing is patched
+and a warning is logged: the assistant then behaves as stock Rasa.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Dict, Optional
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SERIES = "3.6."
+MARKER = "_bvo_runtime_patch"
+PATCHED = ("run", "_validate_action_result")
+# Rasa's own members, kept when they are replaced (tests and bench/validation.py compare).
+_originals: Dict[str, Callable] = {}
+
+
+def supported(version: str) -> bool:
+    """Whether the patches were written for this Rasa version (3.6.x).
+
+    Args:
+        version: A Rasa version string, e.g. ``3.6.21``.
+
+    Returns:
+        True for 3.6.x.
+    """
+    return version.startswith(SUPPORTED_SERIES)
+
+
+def _marked(function: Callable) -> Callable:
+    setattr(function, MARKER, True)
+    return function
+
+
+def installed() -> bool:
+    """Whether both patches are active in this process."""
+    from rasa.core.actions.action import RemoteAction
+
+    return all(getattr(getattr(RemoteAction, name, None), MARKER, False) for name in PATCHED)
+
+
+def original(name: str) -> Callable:
+    """Rasa's own ``RemoteAction`` member ``name``, patched or not.
+
+    Args:
+        name: ``run`` or ``_validate_action_result``.
+
+    Returns:
+        The function as Rasa defines it.
+    """
+    from rasa.core.actions.action import RemoteAction
+
+    return _originals.get(name) or getattr(RemoteAction, name)
+
+
+def install(version: Optional[str] = None) -> bool:
+    """Patches ``RemoteAction`` for speed (validation) and faults (timeout, apology).
+
+    Args:
+        version: The Rasa version to check; the installed one when None (tests pass others).
+
+    Returns:
+        True when the patches are active, False when they were skipped.
+    """
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+
+    from runtime import faults, validation
+
+    version = rasa.__version__ if version is None else version
+    if not supported(version):
+        logger.warning("runtime patches skipped: written for Rasa 3.6.x, this is Rasa %s; action-server "
+                       "answers are validated as in stock Rasa and calls have no short timeout", version)
+        return False
+    missing = [name for name in ("run", "_validate_action_result", "action_response_format_spec")
+               if not hasattr(RemoteAction, name)]
+    if missing:
+        logger.warning("runtime patches skipped: RemoteAction has no %s", ", ".join(missing))
+        return False
+    _install_parse_cache()
+    if installed():
+        return True
+    for name in PATCHED:
+        _originals[name] = getattr(RemoteAction, name)
+    RemoteAction._validate_action_result = _marked(validation.validate_action_result)
+    RemoteAction.run = _marked(faults.guarded_run(RemoteAction.run))
+    timeout = faults.configure()
+    logger.info("runtime patches active: action-server answers validated by a prebuilt validator; "
+                "action calls limited to %.1f s, %s when the action server fails",
+                timeout, faults.RESPONSE)
+    return True
+
+
+def _install_parse_cache() -> None:
+    """Wraps ``MessageProcessor._parse_message_with_graph`` with ``runtime.parse_cache`` once."""
+    from rasa.core.processor import MessageProcessor
+
+    from runtime import parse_cache
+
+    current = getattr(MessageProcessor, "_parse_message_with_graph", None)
+    if current is None or getattr(current, MARKER, False):
+        return
+    size = parse_cache.configured_size()
+    if size <= 0:
+        logger.info("NLU parse cache off (%s=0)", parse_cache.SIZE_VARIABLE)
+        return
+    _originals["_parse_message_with_graph"] = current
+    MessageProcessor._parse_message_with_graph = _marked(
+        parse_cache.cached_parse(current, parse_cache.ParseCache(size)))
+    logger.info("NLU parse cache active: %d results of identical messages (hash-keyed, no text kept)", size)

@@ -1,0 +1,157 @@
+"""Action server failing, slow or down: a running Rasa server still answers, within 2 s, never silence.
+
+The Rasa server's action endpoint points at a fake action server on loopback
+(``ACTION_PORT``), which answers HTTP 500, answers too late, or is stopped (its
+port then refuses connections). The project's real action server is started by
+the harness as usual but not used. The tests run in file order: the fake is
+stopped by the last ones.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Tuple
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tests.server.harness import Servers
+
+pytestmark = pytest.mark.server
+
+WALL_LIMIT_S = 2.0
+SLOW_S = 5.0
+CHECKLIST = '/choose{"flow":"checklist"}'
+FAQ_QUESTION = "Wat is er gebeurd?"
+
+
+def apology() -> str:
+    variations = yaml.safe_load((ROOT / "domain" / "faults.yml").read_text(encoding="utf-8"))
+    return next(v["text"] for v in variations["responses"]["utter_action_unavailable"] if not v.get("condition"))
+
+
+class FakeActionServer:
+    """Answers every action call according to ``mode`` ("error": HTTP 500, "slow": after SLOW_S)."""
+
+    def __init__(self) -> None:
+        self.mode = "error"
+        self.calls: List[Tuple[str, str]] = []  # (sender_id, next_action)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                fake.calls.append((body.get("sender_id", ""), body.get("next_action", "")))
+                try:
+                    if fake.mode == "slow":
+                        time.sleep(SLOW_S)
+                        answer, status = b'{"events": [], "responses": []}', 200
+                    else:
+                        answer, status = b"Internal Server Error", 500
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # Rasa stopped waiting, as it should
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def actions_for(self, sender: str) -> List[str]:
+        return [action for who, action in self.calls if who == sender]
+
+    def stop(self) -> None:
+        """Stops serving and closes the port: connections are refused from now on."""
+        if self._thread.is_alive():
+            self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def fake():
+    server = FakeActionServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, fake):
+    running = Servers(tmp_path_factory.mktemp("rasa-faults"), extra_env={"ACTION_PORT": str(fake.port)}).start()
+    yield running
+    running.stop()
+
+
+def say(servers: Servers, sender: str, text: str) -> Tuple[List[Dict[str, Any]], float]:
+    request = urllib.request.Request(f"{servers.url}/webhooks/rest/webhook",
+                                     data=json.dumps({"sender": sender, "message": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read()), time.monotonic() - started
+
+
+def tracker(servers: Servers, sender: str) -> Dict[str, Any]:
+    with urllib.request.urlopen(f"{servers.url}/conversations/{sender}/tracker", timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def new_sender() -> str:
+    return f"faults-{uuid.uuid4().hex[:12]}"
+
+
+def assert_apology_and_listening(servers: Servers, sender: str, messages, elapsed: float) -> None:
+    assert elapsed < WALL_LIMIT_S
+    assert [m.get("text") for m in messages] == [apology()]
+    state = tracker(servers, sender)
+    assert not (state.get("active_loop") or {}).get("name")
+    assert state["slots"].get("flow") is None and state["slots"].get("requested_slot") is None
+    assert state["latest_action_name"] == "action_listen"
+
+
+def test_the_runtime_patches_are_active_in_the_server(servers):
+    assert "runtime patches active" in servers.rasa_log.read_text(errors="replace")
+
+
+def test_faq_is_answered_while_the_action_server_fails(servers, fake):
+    fake.mode = "error"
+    sender = new_sender()
+    messages, elapsed = say(servers, sender, FAQ_QUESTION)
+    texts = [m.get("text") or "" for m in messages]
+    assert texts and texts[0] and apology() not in texts
+    assert elapsed < WALL_LIMIT_S
+    # Only the optional feedback question asks the action server; its failure adds nothing.
+    assert set(fake.actions_for(sender)) <= {"action_offer_feedback"}
+
+
+@pytest.mark.parametrize("mode", ["error", "slow"])
+def test_a_flow_the_action_server_cannot_run_gets_the_apology(servers, fake, mode):
+    fake.mode = mode
+    sender = new_sender()
+    messages, elapsed = say(servers, sender, CHECKLIST)
+    assert "validate_checklist_form" in fake.actions_for(sender)
+    assert_apology_and_listening(servers, sender, messages, elapsed)
+    # The conversation goes on: the next question is answered as usual.
+    messages, _ = say(servers, sender, FAQ_QUESTION)
+    assert messages and apology() not in [m.get("text") for m in messages]
+
+
+def test_action_server_down_gets_the_apology_and_the_faq_still_works(servers, fake):
+    fake.stop()
+    sender = new_sender()
+    messages, elapsed = say(servers, sender, CHECKLIST)
+    assert_apology_and_listening(servers, sender, messages, elapsed)
+    messages, elapsed = say(servers, sender, FAQ_QUESTION)
+    texts = [m.get("text") or "" for m in messages]
+    assert texts and texts[0] and apology() not in texts and elapsed < WALL_LIMIT_S
