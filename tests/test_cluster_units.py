@@ -144,7 +144,7 @@ def test_nginx_config_exposes_only_what_it_should(tmp_path):
     assert "access_log off;" in text
     locations = [line.strip() for line in text.splitlines() if line.strip().startswith("location")]
     assert locations == [
-        "location = / {", "location = /privacy {", "location /static/ {", "location /socket.io/ {",
+        "location = / {", "location = /privacy {", "location = /privacy/en {", "location /static/ {", "location /socket.io/ {",
         "location = /webhooks/rest/webhook {", "location ~ ^/webhooks/(twilio|telegram|facebook)/webhook$ {",
         "location = /health {", "location / {",
     ]

@@ -71,6 +71,10 @@ class DelayProxy:
 
     def stop(self) -> None:
         """Stops the proxy thread."""
-        if self._loop is not None and self._thread is not None:
+        if self._loop is not None and self._thread is not None and self._runner is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(self._runner.shutdown(), self._loop).result(10)
+            except Exception:  # noqa: BLE001 - stop the loop anyway
+                pass
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(15)

@@ -42,6 +42,7 @@ def test_nginx_exposes_the_page_webhooks_and_health_only(cluster):
     base = cluster.url
     assert http_status(f"{base}/") == 200
     assert http_status(f"{base}/privacy") == 200
+    assert http_status(f"{base}/privacy/en") == 200
     assert http_status(f"{base}/static/chat.css") == 200
     assert http_status(f"{base}/health") == 200
     # Rasa's HTTP API, the REST channel's own health route, the instance health, the action server
