@@ -58,6 +58,10 @@ class DelayProxy:
         self._loop.run_until_complete(web.TCPSite(self._runner, "127.0.0.1", self.port).start())
         self._started.set()
         self._loop.run_forever()
+        pending = [task for task in asyncio.all_tasks(self._loop) if not task.done()]
+        for task in pending:  # requests still held back
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.run_until_complete(self._runner.cleanup())
         self._loop.close()
 
@@ -72,9 +76,5 @@ class DelayProxy:
     def stop(self) -> None:
         """Stops the proxy thread."""
         if self._loop is not None and self._thread is not None and self._runner is not None:
-            try:
-                asyncio.run_coroutine_threadsafe(self._runner.shutdown(), self._loop).result(10)
-            except Exception:  # noqa: BLE001 - stop the loop anyway
-                pass
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(15)
