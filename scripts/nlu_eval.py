@@ -43,7 +43,12 @@ MIN_ACCURACY_EN = 0.90
 # Inside a form the validators map them whatever the intent (actions/choices.py,
 # tested with stories), and outside a form they have no meaning of their own,
 # so they are scored apart and are not part of the bar (in both languages).
-FORM_ANSWER_INTENTS = frozenset({"choose"})
+#
+# Feedback ("dit hielp", "niet duidelijk") is the same kind of answer: to the
+# assistant's own question "Had u hier iets aan?", normally by its 👍/👎 buttons,
+# whose payloads skip NLU. Out of context it is close to thanks and "iets anders",
+# so it is scored with the form answers, reported apart, and not part of the bar.
+FORM_ANSWER_INTENTS = frozenset({"choose", "feedback_positive", "feedback_negative", "feedback_reason"})
 
 
 def full_label(parse: Mapping[str, Any]) -> str:
@@ -195,8 +200,8 @@ def print_summary(reports: Mapping[str, Any]) -> None:
     for name, language in (("form_answers", "Dutch"), ("form_answers_en", "English")):
         if name in reports:
             form = reports[name]
-            print(f"{language} typed form answers, out of context (not in the bar): {form['correct']} of "
-                  f"{form['examples']} read as 'choose'")
+            print(f"{language} typed answers to the assistant's questions (choose, feedback), out of context "
+                  f"(not in the bar): {form['correct']} of {form['examples']} read as their intent")
     if "dev" in reports:
         dev = reports["dev"]
         print(f"Dutch development set (not blind): {dev['examples']} examples, "
