@@ -1,7 +1,6 @@
 // The page's language switch (Dutch / English) in a real browser against the
-// running assistant. These tests check what the page shows and what it sends;
-// what the assistant answers in English is checked once a model knows
-// change_language.
+// running assistant: what the page shows, what it sends, and that the assistant
+// then answers in English (its English answers end with a "Source:" line).
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -138,7 +137,7 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
 
   test("English changes every page string and html lang, and sends the switch once, unseen", async () => {
     const { page, sent } = chat;
-    await page.getByRole("button", { name: "English" }).click();
+    await page.locator("button[data-language=\"en\"]").click();
     assert.deepEqual(await pageStrings(page), expected(en));
     await page.waitForTimeout(3000); // time enough for a second copy to go out
     assert.equal(times(sent, en.switchCommand), 1);
@@ -153,7 +152,7 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
     assert.equal(await greeting.locator(".chat__who").innerText(), en.whoBot);
     assert.equal(await greeting.locator(".chat__text").getAttribute("lang"), "nl");
     // choosing English again sends nothing
-    await page.getByRole("button", { name: "English" }).click();
+    await page.locator("button[data-language=\"en\"]").click();
     await page.waitForTimeout(1000);
     assert.equal(times(sent, en.switchCommand), 1);
     await page.screenshot({ path: join(SCREENSHOTS, "chat-en-1280.png"), fullPage: true });
@@ -172,6 +171,9 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
     assert.equal(await page.locator("#chat-log .chat__msg--user .chat__who").last().innerText(), en.whoUser);
     assert.equal(await page.locator("#chat-log .chat__msg--bot .chat__who").last().innerText(), en.whoBot);
     assert.equal(await page.locator("#chat-log .chat__msg--user .chat__text").last().getAttribute("lang"), "en");
+    // the assistant answers in English: the English variation ends with its source line
+    const answer = await page.locator("#chat-log .chat__msg--bot").allInnerTexts();
+    assert.match(answer.slice(before).join("\n"), /Source: Bevolkingsonderzoek Nederland/);
   });
 
   test("after a reload the page is still English, with the same history, and sends nothing again", async () => {
@@ -189,7 +191,7 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
 
   test("Nederlands switches back and sends its own command once", async () => {
     const { page, sent } = chat;
-    await page.getByRole("button", { name: "Nederlands" }).click();
+    await page.locator("button[data-language=\"nl\"]").click();
     assert.deepEqual(await pageStrings(page), expected(nl));
     await page.waitForTimeout(2000);
     assert.equal(times(sent, nl.switchCommand), 1);
@@ -226,12 +228,16 @@ describe("a browser that prefers English", { concurrency: false }, () => {
     const before = await ask(page, "What data was stolen?");
     await waitForAnswer(page, before);
     assert.deepEqual(sent, ["What data was stolen?"]);
+    // no command was sent: the assistant itself took the English of the first message
+    const answer = await page.locator("#chat-log .chat__msg--bot").allInnerTexts();
+    assert.match(answer.slice(before).join("\n"), /Source: /);
+    assert.doesNotMatch(answer.slice(before).join("\n"), /Bron: /);
   });
 
   test("choosing English explicitly tells the assistant once", async () => {
     const { page, sent } = chat;
-    await page.getByRole("button", { name: "English" }).click();
-    await page.getByRole("button", { name: "English" }).click();
+    await page.locator("button[data-language=\"en\"]").click();
+    await page.locator("button[data-language=\"en\"]").click();
     await page.waitForTimeout(2000);
     assert.equal(times(sent, en.switchCommand), 1);
     assert.deepEqual(await pageStrings(page), expected(en));
