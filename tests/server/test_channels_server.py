@@ -229,6 +229,32 @@ def test_telegram_start_gets_the_greeting_once(servers, fake):
     assert [u["text"] for u in users] == ["/greet"]
 
 
+def replies_after(fake, chat_id, seen, timeout_s=30.0):
+    """The texts sent to a chat after the first ``seen`` requests, once new ones came and settled."""
+    deadline = time.monotonic() + timeout_s
+    while len(fake.matching(to_chat(chat_id))) <= seen and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return " ".join(r["body"].get("text", "") for r in settle(fake, to_chat(chat_id))[seen:])
+
+
+def test_telegram_follows_the_language_of_the_conversation(servers, fake):
+    """An English first message gets English answers until the user asks for Dutch."""
+    chat_id = int(uuid.uuid4().int % 10**9)
+    telegram_post(servers, telegram_update(chat_id, "What happened to my data at the lab?"))
+    english = replies_after(fake, chat_id, 0)
+    assert "Source: " in english and "Bron: " not in english
+    seen = len(fake.matching(to_chat(chat_id)))
+    telegram_post(servers, telegram_update(chat_id, "ok"))
+    kept = replies_after(fake, chat_id, seen)
+    assert kept and not kept.startswith(("Ik ", "Sorry, daar", "Geen probleem"))  # a short message keeps English
+    seen = len(fake.matching(to_chat(chat_id)))
+    telegram_post(servers, telegram_update(chat_id, "Nederlands graag"))
+    assert "Ik antwoord in het Nederlands" in replies_after(fake, chat_id, seen)
+    seen = len(fake.matching(to_chat(chat_id)))
+    telegram_post(servers, telegram_update(chat_id, "Wat is er gebeurd?"))
+    assert "Bron: " in replies_after(fake, chat_id, seen)
+
+
 def test_telegram_webhook_is_acknowledged_while_the_platform_api_is_slow(servers, fake):
     chat_id = SLOW_MARKER
     status, _, elapsed = telegram_post(servers, {**telegram_update(0, "Hallo"),
