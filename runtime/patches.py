@@ -85,6 +85,7 @@ def install(version: Optional[str] = None) -> bool:
         logger.warning("runtime patches skipped: RemoteAction has no %s", ", ".join(missing))
         return False
     _install_parse_cache()
+    _install_event_types()
     if installed():
         return True
     for name in PATCHED:
@@ -115,3 +116,17 @@ def _install_parse_cache() -> None:
     MessageProcessor._parse_message_with_graph = _marked(
         parse_cache.cached_parse(current, parse_cache.ParseCache(size)))
     logger.info("NLU parse cache active: %d results of identical messages (hash-keyed, no text kept)", size)
+
+
+def _install_event_types() -> None:
+    """Replaces ``Event.resolve_by_type`` by ``runtime.event_types`` once."""
+    from rasa.shared.core.events import Event
+
+    from runtime import event_types
+
+    current = Event.resolve_by_type
+    if getattr(current, MARKER, False):
+        return
+    _originals["resolve_by_type"] = current
+    Event.resolve_by_type = staticmethod(_marked(event_types.cached_resolve_by_type(current)))
+    logger.info("event classes looked up from a table (runtime.event_types)")
