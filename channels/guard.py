@@ -100,9 +100,10 @@ class MessageGuard:
         domain = self._domain()
         decision = inspect_message(raw, self._allowed_commands(domain) | trusted_commands)
         logger.debug("inbound message: response=%s personal_data=%s", decision.response, list(decision.kinds))
-        language = _language_of(raw, decision.text)
-        for key in (decision.notice, decision.response):
-            if key:
+        canned = [key for key in (decision.notice, decision.response) if key]
+        if canned:  # the language is read only when the guard itself answers
+            language = _language_of(raw, decision.text)
+            for key in canned:
                 await output_channel.send_response(sender_id, response_message(key, domain, language))
         if decision.text is None:
             return decision
@@ -110,7 +111,7 @@ class MessageGuard:
                               metadata=redact_value(metadata) if metadata else None, message_id=message_id)
         if self._ready is not None and not self._ready():
             logger.warning("no model loaded: message not handled (text not logged)")
-            await self.send_unavailable(output_channel, sender_id, domain, language)
+            await self.send_unavailable(output_channel, sender_id, domain, _language_of(raw, decision.text))
             return decision
         collected = output_channel.messages if isinstance(output_channel, CollectingOutputChannel) else []
         keep = len(collected)
@@ -121,7 +122,7 @@ class MessageGuard:
         except Exception as error:  # noqa: BLE001 - never let the raw error (with text) reach a log or client
             logger.error("handling a message failed: %s (text not logged)", type(error).__name__)
             del collected[keep:]
-            await self.send_unavailable(output_channel, sender_id, domain, language)
+            await self.send_unavailable(output_channel, sender_id, domain, _language_of(raw, decision.text))
         return decision
 
     @staticmethod

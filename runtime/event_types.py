@@ -12,10 +12,7 @@ returns the default or raises as before; nothing is kept for them.
 
 from __future__ import annotations
 
-import threading
 from typing import Callable, Dict, Optional, Type
-
-_lock = threading.Lock()
 
 
 def cached_resolve_by_type(original: Callable[..., Optional[type]]) -> Callable[..., Optional[type]]:
@@ -39,8 +36,7 @@ def cached_resolve_by_type(original: Callable[..., Optional[type]]) -> Callable[
             result = None
         if result is None:  # unknown or "topic": Rasa's answer (default, None or ValueError)
             return original(type_name, default)
-        with _lock:
-            found[type_name] = result
+        found[type_name] = result
         return result
 
     resolve_by_type.__doc__ = original.__doc__

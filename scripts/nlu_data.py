@@ -22,7 +22,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "data" / "nlu"
 ENGLISH_TRAINING_DIR = TRAINING_DIR / "en"
-TRAINING_DIR_EN = ENGLISH_TRAINING_DIR
 HELDOUT_DIR = ROOT / "tests" / "nlu_heldout"
 HELDOUT_EN_DIR = ROOT / "tests" / "nlu_heldout_en"
 DEV_DIR = ROOT / "tests" / "nlu_dev"

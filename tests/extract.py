@@ -7,7 +7,9 @@ guidance tests (links and numbers are in the registry).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, Mapping, Set, Tuple
+from typing import Dict, Iterable, Iterator, Set, Tuple
+
+from scripts.content_check import variation_language  # noqa: F401  (re-exported)
 
 # The patterns and references() live in scripts/content_rules.py (also used by make content-check).
 from scripts.content_rules import PHONE_RE, URL_RE, references  # noqa: F401  (re-exported)
@@ -26,14 +28,6 @@ def all_texts(domain) -> Iterator[Tuple[str, str]]:
         for variation in variations:
             if variation.get("text"):
                 yield name, variation["text"]
-
-
-def variation_language(variation: Mapping[str, Any]) -> str:
-    """The language of a response variation: "en" if it is conditioned on language = en, else "nl"."""
-    for condition in variation.get("condition") or []:
-        if condition.get("type") == "slot" and condition.get("name") == "language":
-            return str(condition.get("value"))
-    return "nl"
 
 
 def texts_in(domain, language: str) -> Iterator[Tuple[str, str]]:

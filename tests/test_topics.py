@@ -14,7 +14,7 @@ from actions.flow_validation import unescape_payload
 from actions.topics import TOPICS_FILE, Catalogue, load_catalogue
 from channels.responses import expand_placeholders, placeholder_values
 from scripts.nlu_data import (
-    TRAINING_DIR_EN,
+    ENGLISH_TRAINING_DIR,
     dev_examples,
     dutch_training_examples,
     english_training_examples,
@@ -28,7 +28,7 @@ from scripts.nlu_data import (
 from tests.conftest import ROOT
 from tests.extract import variation_language
 
-ENGLISH_BUTTONS_FILE = TRAINING_DIR_EN / "faq_buttons.yml"
+ENGLISH_BUTTONS_FILE = ENGLISH_TRAINING_DIR / "faq_buttons.yml"
 
 MIN_TRAINING = 20
 MIN_HELDOUT = 5
