@@ -111,7 +111,9 @@ def test_load_generator_waits_for_each_answer_and_measures_latency():
     assert time.monotonic() - started < 5
     assert overlaps == []  # a user never sends before the previous answer came
     assert result.error_count == 0
-    assert result.latencies_s and min(result.latencies_s) >= 0.02
+    # Every latency includes the server's 20 ms; asyncio may wake a timer up to its
+    # clock resolution early (CI saw 19.8 ms), so allow 2 ms below the delay.
+    assert result.latencies_s and min(result.latencies_s) >= 0.018
     # closed loop: 4 users, ~20 ms per answer, 0.6 s window -> at most ~120 answers
     assert 40 <= len(result.latencies_s) <= 125
     assert result.throughput == len(result.latencies_s) / 0.6
