@@ -50,6 +50,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, help="model of this assistant to serve (implies --skip-train)")
     parser.add_argument("--stock-project", type=Path,
                         help="reuse this trained stock project folder (stock training then not measured)")
+    parser.add_argument("--cluster-instances", type=int, default=2,
+                        help="also measure this assistant as N Rasa processes behind nginx "
+                             "(make cluster on one machine); 0 leaves it out")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder of the result files")
     parser.add_argument("--note", action="append", default=[], help="a note for the result file (repeatable)")
@@ -68,10 +71,11 @@ def git_commit() -> str:
 def factories(seed: int, think_time_s: float) -> Dict[str, ConversationFactory]:
     """Returns, per assistant, a seeded builder of the next conversation of a user."""
     faq = load_faq_questions()
-    rng_ours, rng_stock = random.Random(seed), random.Random(seed)
+    rng_ours, rng_stock, rng_cluster = random.Random(seed), random.Random(seed), random.Random(seed)
     return {
         "ours": lambda user: ours_conversation(rng_ours, user, faq, think_time_s),
         "stock": lambda user: stock_conversation(rng_stock, user, think_time_s),
+        "cluster": lambda user: ours_conversation(rng_cluster, user, faq, think_time_s),
     }
 
 
@@ -79,12 +83,12 @@ def measure_level(assistant: servers.RunningAssistant, factory: ConversationFact
                   args: argparse.Namespace) -> Dict[str, Any]:
     """Runs one load run against ``assistant`` and returns its record."""
     load_avg = load_average()
-    pids = list(assistant.pids().values())
+    pids = assistant.pids()
     cpu_before = sum(tree_cpu_seconds(pid) for pid in pids)
     load = asyncio.run(run_load(assistant.url, factory, users, args.duration, args.warmup))
     cpu_s = sum(tree_cpu_seconds(pid) for pid in pids) - cpu_before
     record = run_record(load, cpu_s, load_avg)
-    print(f"    {assistant.name:5s} {users:3d} users: {record['throughput_mps']:7.1f} msg/s, "
+    print(f"    {assistant.name:7s} {users:3d} users: {record['throughput_mps']:7.1f} msg/s, "
           f"median {record['median_ms'] or 0:7.1f} ms, p95 {record['p95_ms'] or 0:7.1f} ms, "
           f"errors {record['errors']}, load {record['load_avg_before'][0]}", flush=True)
     return record
@@ -143,6 +147,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         running["stock"] = servers.start_stock(stock_project, workdir)
         running["ours"] = servers.start_ours(model, workdir)
+        if args.cluster_instances > 0:
+            running["cluster"] = servers.start_cluster(model, workdir, args.cluster_instances)
+            notes.append(f"cluster: this assistant as {args.cluster_instances} Rasa server processes "
+                         "behind nginx with PostgreSQL, Redis and one action server, all on this machine "
+                         "(make cluster); its training is the same as ours")
         for name, assistant in running.items():
             print(f"    {name}: {assistant.cold_start_s:.1f} s", flush=True)
         builders = factories(args.seed, args.think_time)
@@ -150,12 +159,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for repeat in range(args.repeats):
             print(f"==> round {repeat + 1}/{args.repeats}", flush=True)
             for users in levels:
-                for name in ("stock", "ours"):  # interleaved: drift of the machine hits both alike
+                for name in running:  # interleaved: drift of the machine hits all alike
                     runs[name][users].append(measure_level(running[name], builders[name], users, args))
-        assistants = {
-            "stock": assistant_results(running["stock"], stock_training, runs["stock"]),
-            "ours": assistant_results(running["ours"], ours_training, runs["ours"]),
-        }
+        trainings = {"stock": stock_training, "ours": ours_training, "cluster": ours_training}
+        assistants = {name: assistant_results(assistant, trainings[name], runs[name])
+                      for name, assistant in running.items()}
     finally:
         for assistant in running.values():
             assistant.stop()

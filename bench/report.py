@@ -13,7 +13,11 @@ from bench.stats import latency_summary, median, median_of_runs, ratio
 SCHEMA_VERSION = 1
 RUN_KEYS = ("throughput_mps", "median_ms", "p95_ms", "p99_ms", "errors", "empty_answers",
             "cpu_ms_per_message")
-ASSISTANTS = ("stock", "ours")
+ASSISTANTS = ("stock", "ours")  # always measured
+OPTIONAL_ASSISTANTS = ("cluster",)  # this assistant as several processes behind nginx
+CANDIDATES = ("ours", "cluster")  # what the targets are checked for
+LABELS = {"stock": "stock `rasa init`", "ours": "this assistant, 1 process",
+          "cluster": "this assistant, cluster"}
 
 
 def run_record(load: LoadResult, cpu_s: float, load_avg: Sequence[float]) -> Dict[str, Any]:
@@ -67,51 +71,57 @@ def saturation(levels: Dict[str, Dict[str, Any]]) -> Dict[str, Optional[float]]:
 
 @dataclass(frozen=True)
 class Target:
-    """One target of issue 7: a measured value, its limit and how they compare."""
+    """One target of issue 7: a measured value of one configuration, its limit and how they compare."""
 
     name: str
-    measure: Callable[[Dict[str, Any]], Optional[float]]
+    measure: Callable[[Dict[str, Any], str], Optional[float]]
     limit: float
     at_least: bool
     unit: str
 
-    def check(self, results: Dict[str, Any]) -> Dict[str, Any]:
-        """Returns the target's verdict: ``value``, ``limit`` and ``met`` (None when not measured)."""
-        value = self.measure(results)
+    def check(self, results: Dict[str, Any], who: str) -> Dict[str, Any]:
+        """Returns the verdict for configuration ``who``: value, limit and met (None: not measured)."""
+        value = self.measure(results, who)
         met = None if value is None else (value >= self.limit if self.at_least else value <= self.limit)
-        return {"name": self.name, "value": value, "limit": self.limit,
+        return {"name": self.name, "assistant": who, "value": value, "limit": self.limit,
                 "comparison": ">=" if self.at_least else "<=", "unit": self.unit, "met": met}
 
 
 def _level(results: Dict[str, Any], who: str, users: int, key: str) -> Optional[float]:
-    level = results["assistants"][who]["levels"].get(str(users))
+    assistant = results["assistants"].get(who)
+    level = None if assistant is None else assistant["levels"].get(str(users))
     return None if level is None else level["median"].get(key)
 
 
-def _peak_rss_mib(results: Dict[str, Any]) -> Optional[float]:
-    peaks = [value for value in results["assistants"]["ours"]["peak_rss_mib"].values() if value is not None]
+SERVER_ROLES = ("rasa_server", "action_server")
+
+
+def _peak_rss_mib(results: Dict[str, Any], who: str) -> Optional[float]:
+    peaks = [value for role, value in results["assistants"][who]["peak_rss_mib"].items()
+             if role in SERVER_ROLES and value is not None]
     return max(peaks) if peaks else None
 
 
 TARGETS = (
-    Target("saturation throughput, ours / stock",
-           lambda r: ratio(r["assistants"]["ours"]["saturation"]["throughput_mps"],
-                           r["assistants"]["stock"]["saturation"]["throughput_mps"]), 3.0, True, "x"),
-    Target("p95 latency at 50 users, ours / stock",
-           lambda r: ratio(_level(r, "ours", 50, "p95_ms"), _level(r, "stock", 50, "p95_ms")),
+    Target("saturation throughput, this / stock",
+           lambda r, who: ratio(r["assistants"][who]["saturation"]["throughput_mps"],
+                                r["assistants"]["stock"]["saturation"]["throughput_mps"]), 3.0, True, "x"),
+    Target("p95 latency at 50 users, this / stock",
+           lambda r, who: ratio(_level(r, who, 50, "p95_ms"), _level(r, "stock", 50, "p95_ms")),
            1 / 3, False, "x"),
-    Target("single user median latency", lambda r: _level(r, "ours", 1, "median_ms"), 40.0, False, "ms"),
-    Target("single user p95 latency", lambda r: _level(r, "ours", 1, "p95_ms"), 100.0, False, "ms"),
+    Target("single user median latency", lambda r, who: _level(r, who, 1, "median_ms"), 40.0, False, "ms"),
+    Target("single user p95 latency", lambda r, who: _level(r, who, 1, "p95_ms"), 100.0, False, "ms"),
     Target("peak RSS per server process (largest)", _peak_rss_mib, 1024.0, False, "MiB"),
     Target("cold start (process start to first answer)",
-           lambda r: r["assistants"]["ours"]["cold_start_s"], 30.0, False, "s"),
-    Target("full training", lambda r: r["assistants"]["ours"]["training_time_s"], 180.0, False, "s"),
+           lambda r, who: r["assistants"][who]["cold_start_s"], 30.0, False, "s"),
+    Target("full training", lambda r, who: r["assistants"][who]["training_time_s"], 180.0, False, "s"),
 )
 
 
 def check_targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """Returns the verdict of every target of issue 7 for ``results``."""
-    return [target.check(results) for target in TARGETS]
+    """Returns the verdict of every target of issue 7 for every measured configuration of this assistant."""
+    return [target.check(results, who) for who in CANDIDATES if who in results["assistants"]
+            for target in TARGETS]
 
 
 def result_path(directory: Path, date: str, commit: str) -> Path:
@@ -128,9 +138,14 @@ def validate(results: Dict[str, Any]) -> None:
     for key in ("schema_version", "date", "commit", "config", "machine", "assistants", "targets"):
         if key not in results:
             raise ValueError(f"result file lacks {key!r}")
-    for who in ASSISTANTS:
+    unknown = set(results["assistants"]) - set(ASSISTANTS) - set(OPTIONAL_ASSISTANTS)
+    if unknown:
+        raise ValueError(f"result file has unknown assistants {sorted(unknown)}")
+    for who in ASSISTANTS + OPTIONAL_ASSISTANTS:
         assistant = results["assistants"].get(who)
         if assistant is None:
+            if who in OPTIONAL_ASSISTANTS:
+                continue
             raise ValueError(f"result file lacks assistant {who!r}")
         for key in ("training_time_s", "cold_start_s", "levels", "saturation", "peak_rss_mib",
                     "cpu_ms_per_message"):
@@ -155,15 +170,22 @@ def _fmt(value: Optional[float], digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def _row(label: str, stock: Optional[float], ours: Optional[float], digits: int = 1) -> str:
-    rat = ratio(ours, stock)
-    return f"| {label} | {_fmt(stock, digits)} | {_fmt(ours, digits)} | {_fmt(rat, 2)} |"
+def _row(label: str, values: Sequence[Optional[float]], digits: int = 1) -> str:
+    """A table row: the stock value, then each configuration with its ratio to stock."""
+    stock, *others = values
+    cells = [_fmt(stock, digits)]
+    for value in others:
+        cells += [_fmt(value, digits), _fmt(ratio(value, stock), 2)]
+    return f"| {label} | " + " | ".join(cells) + " |"
 
 
 def markdown(results: Dict[str, Any]) -> str:
     """Renders the side-by-side summary of a result file as Markdown."""
-    stock, ours = results["assistants"]["stock"], results["assistants"]["ours"]
+    names = [who for who in ASSISTANTS + OPTIONAL_ASSISTANTS if who in results["assistants"]]
+    assistants = [results["assistants"][who] for who in names]
     config = results["config"]
+    header = "| measure | " + " | ".join(
+        [LABELS[names[0]]] + [f"{LABELS[who]} | {who} / stock" for who in names[1:]]) + " |"
     lines = [
         f"# Benchmark {results['date']} (commit {results['commit'][:7]})",
         "",
@@ -173,35 +195,37 @@ def markdown(results: Dict[str, Any]) -> str:
         f"Closed loop: each user waits for the answer; conversations of "
         f"{config['messages_per_conversation']} messages.",
         "",
-        "| measure | stock `rasa init` | this assistant | ours / stock |",
-        "|---|---|---|---|",
+        header,
+        "|" + "---|" * (2 * len(names)),
     ]
     for users in config["levels"]:
         for key, label, digits in (("median_ms", "median ms", 1), ("p95_ms", "p95 ms", 1),
                                    ("p99_ms", "p99 ms", 1), ("throughput_mps", "throughput msg/s", 1),
                                    ("errors", "errors", 0), ("empty_answers", "empty answers", 0),
                                    ("cpu_ms_per_message", "CPU ms/message", 1)):
-            lines.append(_row(f"{users} users: {label}", _level(results, "stock", users, key),
-                              _level(results, "ours", users, key), digits))
+            lines.append(_row(f"{users} users: {label}", [_level(results, who, users, key) for who in names],
+                              digits))
     lines += [
-        _row("saturation throughput msg/s", stock["saturation"]["throughput_mps"],
-             ours["saturation"]["throughput_mps"]),
-        f"| saturation at users | {stock['saturation']['users']} | {ours['saturation']['users']} | |",
-        _row("CPU ms/message (all runs)", stock["cpu_ms_per_message"], ours["cpu_ms_per_message"]),
-        _row("peak RSS Rasa server MiB", stock["peak_rss_mib"].get("rasa_server"),
-             ours["peak_rss_mib"].get("rasa_server"), 0),
-        f"| peak RSS action server MiB | - | {_fmt(ours['peak_rss_mib'].get('action_server'), 0)} | |",
-        _row("cold start s", stock["cold_start_s"], ours["cold_start_s"]),
-        _row("training s", stock["training_time_s"], ours["training_time_s"], 0),
+        _row("saturation throughput msg/s", [a["saturation"]["throughput_mps"] for a in assistants]),
+        "| saturation at users | " + " | ".join(
+            [str(assistants[0]["saturation"]["users"])]
+            + [f"{a['saturation']['users']} | " for a in assistants[1:]]) + " |",
+        _row("CPU ms/message (all runs)", [a["cpu_ms_per_message"] for a in assistants]),
+        _row("peak RSS Rasa server MiB (largest process)",
+             [a["peak_rss_mib"].get("rasa_server") for a in assistants], 0),
+        _row("peak RSS action server MiB", [a["peak_rss_mib"].get("action_server") for a in assistants], 0),
+        _row("cold start s", [a["cold_start_s"] for a in assistants]),
+        _row("training s", [a["training_time_s"] for a in assistants], 0),
         "",
         "## Targets (issue 7)",
         "",
-        "| target | measured | limit | met |",
-        "|---|---|---|---|",
+        "| configuration | target | measured | limit | met |",
+        "|---|---|---|---|---|",
     ]
     for verdict in results["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured"}[verdict["met"]]
-        lines.append(f"| {verdict['name']} | {_fmt(verdict['value'], 2)} {verdict['unit']} | "
+        who = LABELS.get(verdict.get("assistant", "ours"), "")
+        lines.append(f"| {who} | {verdict['name']} | {_fmt(verdict['value'], 2)} {verdict['unit']} | "
                      f"{verdict['comparison']} {verdict['limit']:.2f} {verdict['unit']} | {met} |")
     if results.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in results["notes"]]

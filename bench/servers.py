@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 from bench.procstat import memory_kib
 
@@ -120,47 +120,63 @@ def first_answer(url: str, proc: subprocess.Popen, text: str, timeout_s: float =
 
 @dataclass
 class RunningAssistant:
-    """An assistant under test: its Rasa server and, for ours, its action server.
+    """An assistant under test: its processes by role and how to stop them.
 
     Attributes:
-        name: "stock" or "ours".
-        url: The REST webhook URL.
-        rasa: The Rasa server process.
-        helpers: Other processes of the assistant (the action server).
-        cold_start_s: Seconds from process start to the first answer.
+        name: "stock", "ours" (one Rasa server process) or "cluster" (several behind nginx).
+        url: The REST webhook URL the load generator posts to.
+        roles: Process ids by role ("rasa_server", "action_server", "postgres", ...).
+        stopper: Stops all processes of the assistant (and only these).
+        cold_start_s: Seconds from the start of the Rasa server process(es) to the first answer.
         logs: Log files of the processes.
     """
 
     name: str
     url: str
-    rasa: subprocess.Popen
-    helpers: List[subprocess.Popen] = field(default_factory=list)
+    roles: Dict[str, List[int]]
+    stopper: Callable[[], None]
     cold_start_s: Optional[float] = None
     logs: List[Path] = field(default_factory=list)
 
-    def pids(self) -> Dict[str, int]:
-        """Returns the process ids by role."""
-        found = {"rasa_server": self.rasa.pid}
-        for proc in self.helpers:
-            found["action_server"] = proc.pid
-        return found
+    def pids(self) -> List[int]:
+        """Returns the process ids of all roles."""
+        return [pid for pids in self.roles.values() for pid in pids]
 
     def memory(self) -> Dict[str, Dict[str, int]]:
-        """Returns current and peak RSS (KiB) of every process by role."""
-        return {role: memory_kib(pid) for role, pid in self.pids().items()}
+        """Returns, per role, the current and peak RSS (KiB) of its largest process."""
+        found: Dict[str, Dict[str, int]] = {}
+        for role, pids in self.roles.items():
+            readings = [memory_kib(pid) for pid in pids]
+            readings = [reading for reading in readings if reading]
+            if readings:
+                found[role] = {key: max(reading.get(key, 0) for reading in readings)
+                               for key in ("rss_kib", "peak_rss_kib")}
+        return found
 
     def stop(self) -> None:
-        """Stops the assistant's processes (only these; kills what does not stop in 20 s)."""
-        procs = [self.rasa, *self.helpers]
-        for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        """Stops the assistant's processes."""
+        self.stopper()
+
+
+def stop_processes(procs: Sequence[subprocess.Popen]) -> None:
+    """Terminates ``procs`` and waits for them (kills what does not stop in 20 s)."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _single(name: str, url: str, rasa: subprocess.Popen, helpers: Sequence[subprocess.Popen],
+            logs: List[Path]) -> RunningAssistant:
+    roles = {"rasa_server": [rasa.pid]}
+    if helpers:
+        roles["action_server"] = [proc.pid for proc in helpers]
+    return RunningAssistant(name, url, roles, lambda: stop_processes([rasa, *helpers]), logs=logs)
 
 
 def start_stock(project: Path, workdir: Path) -> RunningAssistant:
@@ -174,7 +190,7 @@ def start_stock(project: Path, workdir: Path) -> RunningAssistant:
             [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
             cwd=project, env=bench_env(), stdout=out, stderr=subprocess.STDOUT)
-    assistant = RunningAssistant("stock", f"http://127.0.0.1:{port}{WEBHOOK}", proc, logs=[log])
+    assistant = _single("stock", f"http://127.0.0.1:{port}{WEBHOOK}", proc, [], [log])
     try:
         first_answer(assistant.url, proc, "hello")
     except RuntimeError:
@@ -202,8 +218,8 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
             [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    assistant = RunningAssistant("ours", f"http://127.0.0.1:{port}{WEBHOOK}", proc, [actions],
-                                 logs=[rasa_log, action_log])
+    assistant = _single("ours", f"http://127.0.0.1:{port}{WEBHOOK}", proc, [actions],
+                        [rasa_log, action_log])
     try:
         first_answer(assistant.url, proc, "Hallo")
     except RuntimeError:
@@ -213,3 +229,51 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
     return assistant
 
 
+
+
+def start_cluster(model: Path, workdir: Path, instances: int) -> RunningAssistant:
+    """Starts this assistant as ``make cluster`` does, on one machine, and waits for its first answer.
+
+    PostgreSQL, Redis, the action server, ``instances`` Rasa server processes and nginx
+    (cluster/runner.py); the load generator posts to nginx, which spreads the REST
+    webhook over the instances (least connections). nginx's rate limit per client
+    address is lifted: all simulated users come from one address here.
+
+    The cold start runs from the start of the action server and the Rasa processes
+    (the stores are already up, as they would be in a deployment) to the first answer.
+    """
+    from cluster.runner import Cluster, ClusterSettings
+
+    state_dir, log_dir = workdir / "cluster", workdir / "cluster-logs"
+    settings = ClusterSettings(state_dir=state_dir, log_dir=log_dir, model=model, instances=instances,
+                               port=free_port(), rate_per_s=1_000_000, burst=100_000,
+                               extra_env={key: value for key, value in bench_env().items()
+                                          if key in ("RASA_MAX_CACHE_SIZE", "TF_CPP_MIN_LOG_LEVEL")})
+    cluster = Cluster(settings)
+    url = f"{cluster.url}{WEBHOOK}"
+    try:
+        cluster.postgres.start()
+        cluster.redis.start()
+        started = time.monotonic()
+        cluster.actions.start()
+        for instance in cluster.instances:
+            instance.start()
+        cluster.actions.wait_ready()
+        for instance in cluster.instances:
+            instance.wait_ready()
+        cluster.nginx.start()
+        assert cluster.nginx.process is not None
+        first_answer(url, cluster.nginx.process, "Hallo")
+        cold_start_s = time.monotonic() - started
+    except BaseException:
+        cluster.stop()
+        raise
+    roles = {
+        "rasa_server": [instance.pid for instance in cluster.instances if instance.pid],
+        "action_server": [cluster.actions.pid] if cluster.actions.pid else [],
+        "postgres": [cluster.postgres.pid] if cluster.postgres.pid else [],
+        "redis": [cluster.redis.pid] if cluster.redis.pid else [],
+        "nginx": [cluster.nginx.pid] if cluster.nginx.pid else [],
+    }
+    logs = sorted(log_dir.glob("*.log"))
+    return RunningAssistant("cluster", url, roles, cluster.stop, cold_start_s, logs)
