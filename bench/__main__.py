@@ -53,6 +53,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--cluster-instances", type=int, default=2,
                         help="also measure this assistant as N Rasa processes behind nginx "
                              "(make cluster on one machine); 0 leaves it out")
+    parser.add_argument("--cluster-store", choices=sorted(servers.CLUSTER_ENDPOINTS), default="redis",
+                        help="tracker store of the cluster (the lock store is Redis in both)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder of the result files")
     parser.add_argument("--note", action="append", default=[], help="a note for the result file (repeatable)")
@@ -148,10 +150,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         running["stock"] = servers.start_stock(stock_project, workdir)
         running["ours"] = servers.start_ours(model, workdir)
         if args.cluster_instances > 0:
-            running["cluster"] = servers.start_cluster(model, workdir, args.cluster_instances)
+            running["cluster"] = servers.start_cluster(model, workdir, args.cluster_instances,
+                                                       args.cluster_store)
             notes.append(f"cluster: this assistant as {args.cluster_instances} Rasa server processes "
-                         "behind nginx with PostgreSQL, Redis and one action server, all on this machine "
-                         "(make cluster); its training is the same as ours")
+                         f"behind nginx, conversations in {args.cluster_store}, Redis lock store, one action "
+                         "server, all on this machine (make cluster); its training is the same as ours")
         for name, assistant in running.items():
             print(f"    {name}: {assistant.cold_start_s:.1f} s", flush=True)
         builders = factories(args.seed, args.think_time)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 from bench.procstat import memory_kib
+from runtime.server_env import server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -217,7 +218,7 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
         proc = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=server_env(env), stdout=out, stderr=subprocess.STDOUT)
     assistant = _single("ours", f"http://127.0.0.1:{port}{WEBHOOK}", proc, [actions],
                         [rasa_log, action_log])
     try:
@@ -231,7 +232,11 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
 
 
 
-def start_cluster(model: Path, workdir: Path, instances: int) -> RunningAssistant:
+CLUSTER_ENDPOINTS = {"postgres": ROOT / "deploy" / "endpoints.cluster.yml",
+                     "redis": ROOT / "deploy" / "endpoints.cluster-redis.yml"}
+
+
+def start_cluster(model: Path, workdir: Path, instances: int, store: str = "postgres") -> RunningAssistant:
     """Starts this assistant as ``make cluster`` does, on one machine, and waits for its first answer.
 
     PostgreSQL, Redis, the action server, ``instances`` Rasa server processes and nginx
@@ -239,14 +244,21 @@ def start_cluster(model: Path, workdir: Path, instances: int) -> RunningAssistan
     webhook over the instances (least connections). nginx's rate limit per client
     address is lifted: all simulated users come from one address here.
 
+    ``store`` picks the tracker store: "postgres" (deploy/endpoints.cluster.yml) or
+    "redis" (deploy/endpoints.cluster-redis.yml); PostgreSQL runs in both cases.
+
     The cold start runs from the start of the action server and the Rasa processes
     (the stores are already up, as they would be in a deployment) to the first answer.
     """
     from cluster.runner import Cluster, ClusterSettings
 
     state_dir, log_dir = workdir / "cluster", workdir / "cluster-logs"
+    # PostgreSQL runs as its own user (when started as root); it must pass through the
+    # benchmark's private folder (0700 from mkdtemp) to its own: traverse only, no listing.
+    workdir.chmod(workdir.stat().st_mode | 0o111)
     settings = ClusterSettings(state_dir=state_dir, log_dir=log_dir, model=model, instances=instances,
                                port=free_port(), rate_per_s=1_000_000, burst=100_000,
+                               endpoints=CLUSTER_ENDPOINTS[store],
                                extra_env={key: value for key, value in bench_env().items()
                                           if key in ("RASA_MAX_CACHE_SIZE", "TF_CPP_MIN_LOG_LEVEL")})
     cluster = Cluster(settings)

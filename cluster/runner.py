@@ -23,6 +23,7 @@ from typing import Dict, List, Optional
 
 from cluster.nginx import NginxSettings, write_config
 from cluster.services import Nginx, Postgres, Redis, Service, free_port
+from runtime.server_env import server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -54,6 +55,7 @@ class ClusterSettings:
         rate_per_s: nginx's request rate per client address.
         burst: nginx's burst per client address.
         extra_env: More environment for the Rasa instances.
+        endpoints: Endpoints file of the Rasa instances (stores, action server).
     """
 
     state_dir: Path
@@ -72,6 +74,7 @@ class ClusterSettings:
     rate_per_s: int = 10
     burst: int = 40
     extra_env: Dict[str, str] = field(default_factory=dict)
+    endpoints: Path = ENDPOINTS
 
     def __post_init__(self) -> None:
         """Picks free ports for those not given."""
@@ -150,7 +153,7 @@ class RasaInstance(Service):
         """Starts the instance (waits with ``wait_ready``)."""
         self._spawn([str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.port),
                      "-i", "127.0.0.1", "--endpoints", str(self.endpoints),
-                     "--credentials", str(CREDENTIALS)], cwd=ROOT, env=self.env)
+                     "--credentials", str(CREDENTIALS)], cwd=ROOT, env=server_env(self.env))
         return self
 
     def wait_ready(self, timeout_s: float = RASA_START_TIMEOUT_S) -> None:
@@ -194,7 +197,7 @@ class Cluster:
         self.redis = Redis(s.state_dir / "redis", s.redis_port, secret["redis_password"], s.log_dir)
         env = self.environment(secret)
         self.actions = ActionServer(s.action_port, s.log_dir, env)
-        self.instances = [RasaInstance(index, port, s.model, s.log_dir, env)
+        self.instances = [RasaInstance(index, port, s.model, s.log_dir, env, s.endpoints)
                           for index, port in enumerate(s.rasa_ports)]
         nginx_settings = NginxSettings(port=s.port, rasa_ports=s.rasa_ports, prefix=s.state_dir / "nginx",
                                        log_dir=s.log_dir, rate_per_s=s.rate_per_s, burst=s.burst)

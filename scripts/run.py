@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List
 
+from runtime.server_env import server_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT_S = 180
@@ -102,7 +104,7 @@ def main() -> int:
         procs.append(subprocess.Popen(
             [rasa, "run", "--model", str(model), "--port", ports[0], "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--cors", f"http://localhost:{ports[2]}"],
-            cwd=ROOT, env=env))
+            cwd=ROOT, env=server_env(env)))
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "webchat.server"], cwd=ROOT, env=env))
         wait_until_up(f"http://localhost:{ports[1]}/health", procs[0], "action server")

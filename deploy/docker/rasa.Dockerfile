@@ -37,7 +37,10 @@ FROM base
 COPY --from=train /app/models/assistant.tar.gz /app/models/assistant.tar.gz
 RUN chown -R 1001:0 /app && chmod -R g=u /app
 USER 1001
+# One TensorFlow thread per pool: less CPU per message (runtime/server_env.py).
 ENV RASA_TELEMETRY_ENABLED=false \
+    TF_INTER_OP_PARALLELISM_THREADS=1 \
+    TF_INTRA_OP_PARALLELISM_THREADS=1 \
     SANIC_ACCESS_LOG=false \
     TF_CPP_MIN_LOG_LEVEL=2 \
     PYTHONDONTWRITEBYTECODE=1
