@@ -20,14 +20,13 @@ The component must come after the intent classifiers in the pipeline.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.stateless import StatelessComponent
 
 ENTITY = "language"
 EXTRACTOR = "LanguageDetector"
@@ -149,19 +148,8 @@ def detect_language(text: str, intent: Optional[str] = None) -> Optional[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageDetector(GraphComponent):
+class LanguageDetector(StatelessComponent):
     """Adds the entity ``language`` (``en``/``nl``) when a message settles the language."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        """Creates the component (it has no settings and learns nothing)."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the ``language`` entity to messages whose language is clear.

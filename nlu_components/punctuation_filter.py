@@ -10,17 +10,16 @@ tokens, so no message ever ends up without tokens.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.stateless import StatelessComponent
 
 
 def is_punctuation(text: str) -> bool:
@@ -49,19 +48,8 @@ def without_punctuation(tokens: List[Token]) -> List[Token]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class PunctuationFilter(GraphComponent):
+class PunctuationFilter(StatelessComponent):
     """Removes punctuation tokens from the user text (place right after the tokenizer)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PunctuationFilter:
-        """Creates the component (it has no settings and learns nothing)."""
-        return cls()
 
     @staticmethod
     def _filter(message: Message) -> None:

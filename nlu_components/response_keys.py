@@ -17,16 +17,15 @@ variations); messages at run time have no ``response`` and pass unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT_RESPONSE_KEY, RESPONSE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
+
+from nlu_components.stateless import StatelessComponent
 
 
 def use_response_key(message: Message) -> bool:
@@ -45,19 +44,8 @@ def use_response_key(message: Message) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class ResponseKeys(GraphComponent):
+class ResponseKeys(StatelessComponent):
     """Gives retrieval-intent training examples their answer key instead of the answer text."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ResponseKeys:
-        """Creates the component (it has no settings and learns nothing)."""
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Sets the answer key on every retrieval-intent example.
