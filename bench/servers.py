@@ -31,18 +31,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Every server under test: no telemetry, no access log, quiet TensorFlow, no training cache.
+SERVER_SETTINGS: Dict[str, str] = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SANIC_ACCESS_LOG": "false",
+    "RASA_MAX_CACHE_SIZE": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+
 def bench_env(**extra: str) -> Dict[str, str]:
-    """Returns the environment of the servers: no telemetry, no access log, quiet TensorFlow."""
-    env = dict(os.environ)
-    env.update({
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SANIC_ACCESS_LOG": "false",
-        "RASA_MAX_CACHE_SIZE": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
-    env.update(extra)
-    return env
+    """Returns the environment of the servers: this process's, with ``SERVER_SETTINGS`` and ``extra``."""
+    return {**os.environ, **SERVER_SETTINGS, **extra}
 
 
 def timed(command: List[str], cwd: Path, log: Path) -> float:
@@ -259,21 +260,13 @@ def start_cluster(model: Path, workdir: Path, instances: int, store: str = "post
     settings = ClusterSettings(state_dir=state_dir, log_dir=log_dir, model=model, instances=instances,
                                port=free_port(), rate_per_s=1_000_000, burst=100_000,
                                endpoints=CLUSTER_ENDPOINTS[store],
-                               extra_env={key: value for key, value in bench_env().items()
-                                          if key in ("RASA_MAX_CACHE_SIZE", "TF_CPP_MIN_LOG_LEVEL")})
+                               extra_env=dict(SERVER_SETTINGS))
     cluster = Cluster(settings)
     url = f"{cluster.url}{WEBHOOK}"
     try:
-        cluster.postgres.start()
-        cluster.redis.start()
+        cluster.start_stores()
         started = time.monotonic()
-        cluster.actions.start()
-        for instance in cluster.instances:
-            instance.start()
-        cluster.actions.wait_ready()
-        for instance in cluster.instances:
-            instance.wait_ready()
-        cluster.nginx.start()
+        cluster.start_servers()
         assert cluster.nginx.process is not None
         first_answer(url, cluster.nginx.process, "Hallo")
         cold_start_s = time.monotonic() - started

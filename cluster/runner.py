@@ -231,6 +231,25 @@ class Cluster:
         """All services, in start order."""
         return [self.postgres, self.redis, self.actions, *self.instances, self.nginx]
 
+    def start_stores(self) -> None:
+        """Starts PostgreSQL and Redis and waits until both answer (part of ``start``)."""
+        self.postgres.start()
+        self.redis.start()
+
+    def start_servers(self) -> None:
+        """Starts the action server, the Rasa instances and nginx; waits until each is ready.
+
+        The second part of ``start``, after ``start_stores``; the caller stops the
+        cluster when it raises.
+        """
+        self.actions.start()
+        for instance in self.instances:
+            instance.start()
+        self.actions.wait_ready()
+        for instance in self.instances:
+            instance.wait_ready()
+        self.nginx.start()
+
     def start(self) -> Cluster:
         """Starts every service and waits until the cluster answers healthy through nginx.
 
@@ -238,15 +257,8 @@ class Cluster:
             RuntimeError: A service did not start (the others are stopped again).
         """
         try:
-            self.postgres.start()
-            self.redis.start()
-            self.actions.start()
-            for instance in self.instances:
-                instance.start()
-            self.actions.wait_ready()
-            for instance in self.instances:
-                instance.wait_ready()
-            self.nginx.start()
+            self.start_stores()
+            self.start_servers()
             wait_http(f"{self.url}/health", self.nginx, 60)
         except BaseException:
             self.stop()
