@@ -5,7 +5,7 @@
 #
 # The Dutch pipeline nl_core_news_sm 3.4.0 comes from, in this order:
 #   1. the folder named by SPACY_MODEL_DIR, if set;
-#   2. ../shared/models, if it exists (offline machines: a stand-in wheel);
+#   2. $SHARED_DIR/models (default ../shared/models), if it exists (offline machines: a stand-in wheel);
 #   3. Explosion's official release address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 venv=.venv
 model_url="https://github.com/explosion/spacy-models/releases/download/nl_core_news_sm-3.4.0/nl_core_news_sm-3.4.0-py3-none-any.whl"
 model_dir="${SPACY_MODEL_DIR:-}"
-if [[ -z "$model_dir" && -d ../shared/models ]]; then model_dir=../shared/models; fi
+shared_dir="${SHARED_DIR:-../shared}"
+if [[ -z "$model_dir" && -d "$shared_dir/models" ]]; then model_dir="$shared_dir/models"; fi
 
 stamp_key=$(cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-16)
 stamp="$venv/.installed-$stamp_key-${model_dir:+local}"

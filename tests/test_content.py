@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -20,8 +22,10 @@ from scripts.content_rules import (
 from tests.conftest import ROOT
 from tests.extract import all_texts, texts_in
 
-BRIEF = ROOT.parent / "shared" / "content" / "BRIEF.md"
-SOURCE = ROOT.parent / "shared" / "sources" / "aankondiging-2025-08-11.txt"
+# The shared folder with the brief and the announcement: ../shared, or SHARED_DIR for a clone elsewhere.
+SHARED = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared")
+BRIEF = SHARED / "content" / "BRIEF.md"
+SOURCE = SHARED / "sources" / "aankondiging-2025-08-11.txt"
 # Figures of a thousand and more: "485.000" in Dutch, "485,000" in English.
 BIG_NUMBER_RE = re.compile(r"\b\d{1,3}(?:[.,]\d{3})+\b")
 SOURCE_PREFIX_BY_LANGUAGE = {"nl": "Bron:", "en": "Source:"}

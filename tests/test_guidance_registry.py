@@ -18,10 +18,8 @@ from actions.guidance import (
     RegistryError,
     digits,
 )
-from tests.conftest import ROOT
 from tests.extract import PHONE_RE, REGISTRY_FILE
-
-BRIEF = ROOT.parent / "shared" / "content" / "BRIEF.md"
+from tests.test_content import BRIEF
 
 
 @pytest.fixture(scope="module")
