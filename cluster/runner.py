@@ -9,11 +9,15 @@ sessions, so ``make cluster`` can return while they keep running;
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
+import shutil
 import signal
+import stat
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from cluster.nginx import NginxSettings, write_config
+from cluster.nginx import STATIC, NginxSettings, write_config
 from cluster.services import Nginx, Postgres, Redis, Service, free_port
 from runtime.server_env import server_env
 
@@ -30,6 +34,7 @@ BIN = Path(sys.executable).parent
 ENDPOINTS = ROOT / "deploy" / "endpoints.cluster.yml"
 CREDENTIALS = ROOT / "credentials.yml"
 STATE_FILE = "state.json"
+PAGE_DIR = "page"
 RASA_START_TIMEOUT_S = 420.0
 
 
@@ -85,6 +90,65 @@ class ClusterSettings:
         self.action_url_port = self.action_url_port or self.action_port
         self.postgres_port = self.postgres_port or free_port()
         self.redis_port = self.redis_port or free_port()
+
+
+def reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner can pass through every folder down to ``path``.
+
+    As root, PostgreSQL and nginx's workers run as other users (postgres,
+    www-data/nobody); they must pass through the folders above their files.
+    """
+    path = path.resolve()
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in [path, *path.parents] if folder.exists())
+
+
+def default_state_dir(root: Path) -> Path:
+    """The state folder of ``make cluster``: ``root/.cluster``, or a fixed folder under /tmp.
+
+    Run as root from a clone the service users cannot pass through (a private
+    mktemp folder, a home folder of mode 0700), PostgreSQL and nginx would not
+    reach their files; then the state goes to a folder under the system's
+    temporary folder, named after the clone (so ``make cluster-stop`` finds it).
+
+    Args:
+        root: The clone's folder.
+
+    Returns:
+        The folder for the cluster's data, secrets and process record.
+    """
+    if os.geteuid() != 0 or reachable_by_others(root):
+        return root / ".cluster"
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"bvo-cluster-{digest}"
+
+
+def prepare_state_dir(state_dir: Path) -> None:
+    """Creates the state folder; other users may pass through it (mode 0711), not list or read it."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(state_dir, 0o711)
+
+
+def publish_page(source: Path, target: Path) -> Path:
+    """Copies the web page to the folder nginx serves, readable by nginx's worker user.
+
+    nginx's workers do not run as the user who started it when that is root,
+    and the clone may lie in a folder they cannot enter; a copy with modes
+    0755 (folders) and 0644 (files) in the state folder always works.
+
+    Args:
+        source: The page's folder (webchat/static).
+        target: The copy's folder; replaced when it exists.
+
+    Returns:
+        ``target``.
+    """
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+    for folder, _, files in os.walk(target):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(Path(folder) / name, 0o644)
+    return target
 
 
 def load_secrets(state_dir: Path) -> Dict[str, str]:
@@ -192,6 +256,7 @@ class Cluster:
     def __init__(self, settings: ClusterSettings) -> None:
         self.settings = settings
         s = settings
+        prepare_state_dir(s.state_dir)
         secret = load_secrets(s.state_dir)
         self.postgres = Postgres(s.state_dir / "postgres", s.postgres_port, secret["db_password"], s.log_dir)
         self.redis = Redis(s.state_dir / "redis", s.redis_port, secret["redis_password"], s.log_dir)
@@ -200,7 +265,8 @@ class Cluster:
         self.instances = [RasaInstance(index, port, s.model, s.log_dir, env, s.endpoints)
                           for index, port in enumerate(s.rasa_ports)]
         nginx_settings = NginxSettings(port=s.port, rasa_ports=s.rasa_ports, prefix=s.state_dir / "nginx",
-                                       log_dir=s.log_dir, rate_per_s=s.rate_per_s, burst=s.burst)
+                                       log_dir=s.log_dir, rate_per_s=s.rate_per_s, burst=s.burst,
+                                       static_dir=s.state_dir / PAGE_DIR)
         self.nginx_config = write_config(nginx_settings, s.state_dir / "nginx.conf")
         self.nginx = Nginx(self.nginx_config, nginx_settings.prefix, s.port, s.log_dir)
 
@@ -248,6 +314,7 @@ class Cluster:
         self.actions.wait_ready()
         for instance in self.instances:
             instance.wait_ready()
+        publish_page(STATIC, self.settings.state_dir / PAGE_DIR)
         self.nginx.start()
 
     def start(self) -> Cluster:

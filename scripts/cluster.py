@@ -4,7 +4,8 @@
 (2) Rasa server instances and nginx on ``CLUSTER_PORT`` (8090), all on
 127.0.0.1, and returns once the cluster answers healthy; the processes keep
 running. ``stop`` stops what ``start`` started. Data and secrets stay in
-.cluster/, logs go to reports/cluster/.
+.cluster/ (or, as root in a clone other users cannot enter, in a folder under
+/tmp named after the clone), logs go to reports/cluster/.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import os
 import sys
 from pathlib import Path
 
-from cluster.runner import Cluster, ClusterSettings, recorded_running, stop_recorded
+from cluster.runner import Cluster, ClusterSettings, default_state_dir, recorded_running, stop_recorded
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE_DIR = ROOT / ".cluster"
+STATE_DIR = default_state_dir(ROOT)
 LOG_DIR = ROOT / "reports" / "cluster"
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,8 +20,16 @@ from rasa.shared.core.domain import Domain
 from channels.guard import MessageGuard
 from cluster.health import health_report, probe, store_probe
 from cluster.locks import TurnTimeout
-from cluster.nginx import NginxSettings, render
-from cluster.runner import ClusterSettings, stop_recorded
+from cluster.nginx import STATIC, NginxSettings, render
+from cluster.runner import (
+    PAGE_DIR,
+    ClusterSettings,
+    default_state_dir,
+    prepare_state_dir,
+    publish_page,
+    reachable_by_others,
+    stop_recorded,
+)
 from cluster.stores import StoreUnavailable, engine_options, install_fail_fast
 
 
@@ -181,3 +191,46 @@ def test_stop_recorded_stops_only_the_recorded_program(tmp_path):
     finally:
         other.kill()
         other.wait()
+
+
+def test_state_folder_moves_out_of_a_clone_other_users_cannot_enter(tmp_path, monkeypatch):
+    private, open_ = tmp_path / "private", tmp_path / "open"
+    (private / "clone").mkdir(parents=True)
+    (open_ / "clone").mkdir(parents=True)
+    os.chmod(private, 0o700)
+    os.chmod(open_, 0o755)
+    os.chmod(tmp_path, 0o711)
+    monkeypatch.setattr("cluster.runner.reachable_by_others", lambda path: not str(path).startswith(str(private)))
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    moved = default_state_dir(private / "clone")
+    assert moved.parent == Path(tempfile.gettempdir()) and moved.name.startswith("bvo-cluster-")
+    assert default_state_dir(private / "clone") == moved  # the same folder for make cluster-stop
+    assert default_state_dir(open_ / "clone") == open_ / "clone" / ".cluster"
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert default_state_dir(private / "clone") == private / "clone" / ".cluster"
+
+
+def test_reachable_by_others_reads_every_folder_above(tmp_path):
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    for path in (tmp_path, tmp_path / "a", folder):
+        os.chmod(path, 0o711)
+    above = all(parent.stat().st_mode & 0o001 for parent in tmp_path.resolve().parents)
+    assert reachable_by_others(folder) is above
+    os.chmod(tmp_path / "a", 0o700)
+    assert reachable_by_others(folder) is False
+
+
+def test_published_page_is_a_readable_copy(tmp_path):
+    state = tmp_path / "state"
+    prepare_state_dir(state)
+    assert state.stat().st_mode & 0o777 == 0o711
+    (state / PAGE_DIR).mkdir()
+    (state / PAGE_DIR / "stale.html").write_text("old")
+    page = publish_page(STATIC, state / PAGE_DIR)
+    copied = sorted(p.relative_to(page) for p in page.rglob("*"))
+    assert copied == sorted(p.relative_to(STATIC) for p in STATIC.rglob("*"))  # stale file gone
+    for path in page.rglob("*"):
+        assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
+        if path.is_file():
+            assert path.read_bytes() == (STATIC / path.relative_to(page)).read_bytes()

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from cluster.nginx import NginxSettings, write_config
-from cluster.runner import ENDPOINTS, RasaInstance, http_status
+from cluster.runner import ENDPOINTS, PAGE_DIR, RasaInstance, http_status
 from cluster.services import Nginx, free_port
 from tests.cluster.client import (
     QUESTIONS,
@@ -76,7 +76,8 @@ def test_rate_limit_per_client_address(cluster, tmp_path):
     """The same configuration with a low rate: a burst from one address gets 429 beyond it."""
     port = free_port()
     settings = NginxSettings(port=port, rasa_ports=cluster.settings.rasa_ports, prefix=tmp_path / "nginx",
-                             log_dir=tmp_path, rate_per_s=2, burst=5)
+                             log_dir=tmp_path, rate_per_s=2, burst=5,
+                             static_dir=cluster.settings.state_dir / PAGE_DIR)
     nginx = Nginx(write_config(settings, tmp_path / "nginx.conf"), settings.prefix, port, tmp_path).start()
     try:
         statuses = Counter(http_status(f"http://127.0.0.1:{port}/") for _ in range(30))
