@@ -10,6 +10,10 @@ action asks only when it is due, so most of the time it sends nothing:
 
 The question's buttons carry the FAQ topic of the answer just given (never any
 user text), so feedback can be counted per topic (``make report``).
+
+The Rasa server runs the same decision itself (``runtime.local_actions``), so an
+FAQ answer needs no call to the action server; the action here serves Rasa
+processes without the runtime patches (``rasa shell``, ``rasa test``).
 """
 
 from __future__ import annotations
@@ -88,6 +92,19 @@ def is_due(state: FeedbackState) -> bool:
     return state.answers_since_ask >= needed
 
 
+def offer_feedback(dispatcher: CollectingDispatcher, events: List[Dict[str, Any]]) -> None:
+    """Sends the feedback question, with the topic in its buttons, when it is due.
+
+    Args:
+        dispatcher: Collects the question.
+        events: The tracker's events as dictionaries, oldest first (only
+            ``session_started`` and ``bot`` events with their metadata are read).
+    """
+    state = feedback_state(events)
+    if is_due(state):
+        dispatcher.utter_message(response=ASK_RESPONSE, feedback_topic=state.last_topic)
+
+
 class ActionOfferFeedback(Action):
     """Sends the feedback question when it is due; otherwise does nothing."""
 
@@ -111,7 +128,5 @@ class ActionOfferFeedback(Action):
         Returns:
             No events: the question is a bot message, the answer a user intent.
         """
-        state = feedback_state(tracker.events)
-        if is_due(state):
-            dispatcher.utter_message(response=ASK_RESPONSE, feedback_topic=state.last_topic)
+        offer_feedback(dispatcher, tracker.events)
         return []

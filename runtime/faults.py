@@ -14,16 +14,13 @@ and a form stays active. ``guarded_run`` wraps ``RemoteAction.run``:
   and the assistant waits for the user, so nobody is stuck in a form it cannot run;
 - a rejection by the action server (HTTP 400, ``ActionExecutionRejection``) is an
   answer, not a fault, and is raised as before;
-- an optional action after an answer that needs no action (``OPTIONAL_ACTIONS``: the
-  FAQ rule's ``action_offer_feedback``, which usually sends nothing) has a shorter
-  limit (``OPTIONAL_TIMEOUT_S``) and, when it fails, sends nothing: the FAQ answer
-  goes out as it is, without an apology;
 - the actions of custom slot mappings (run by ``action_extract_slots`` on every
   message) keep stock behaviour (``RasaException``, logged and ignored by Rasa), so
   an action server outage never adds an apology to an answer that needs no action.
 
-FAQ answers (``utter_faq``) and other responses never call the action server; only the
-optional feedback question after them does.
+FAQ answers (``utter_faq``) and other responses never call the action server, and
+neither does the feedback question after them: the server decides it itself
+(``runtime.local_actions``, which runs before this wrapper).
 """
 
 from __future__ import annotations
@@ -47,10 +44,6 @@ TIMEOUT_ENV = "ACTION_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 1.5
 # Well below Rasa's conversation lock lifetime (60 s): a quarter of it.
 MAX_TIMEOUT_S = 15.0
-# Optional actions: on failure they send nothing (no apology) and they wait less,
-# so the answer before them is not held back (the channels send a turn's messages together).
-OPTIONAL_ACTIONS = frozenset({"action_offer_feedback"})
-OPTIONAL_TIMEOUT_S = 0.5
 # Slots of the next-steps flows that are not form slots (actions/flows.py FLOW_SLOTS);
 # cleared with the forms' own slots when a call fails, as the closing actions would.
 FLOW_SLOTS = ("flow", "flow_exit")
@@ -184,8 +177,7 @@ def guarded_run(original: RunMethod) -> RunMethod:
     async def run(self: Any, output_channel: OutputChannel, nlg: NaturalLanguageGenerator,
                   tracker: DialogueStateTracker, domain: Domain) -> List[Event]:
         """Runs the custom action within the time limit; the apology's events when it fails."""
-        optional = self.name() in OPTIONAL_ACTIONS
-        limit = min(timeout_s(), OPTIONAL_TIMEOUT_S) if optional else timeout_s()
+        limit = timeout_s()
         try:
             return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), limit)
         except ActionExecutionRejection:
@@ -195,10 +187,6 @@ def guarded_run(original: RunMethod) -> RunMethod:
             reason = f"no answer within {limit} s" if isinstance(error, asyncio.TimeoutError) else repr(error)
             if self.name() in slot_mapping_actions(domain):
                 raise RasaException(f"Failed to execute custom action '{self.name()}': {reason}") from error
-            if optional:
-                logger.warning("action server could not run optional action %s (%s); skipped",
-                               self.name(), reason)
-                return []
             logger.error("action server could not run %s (%s); sending %s", self.name(), reason, RESPONSE)
             return await unavailable_events(output_channel, nlg, tracker, domain)
 

@@ -3,7 +3,9 @@
 Why: see ``runtime/__init__.py``. The patches replace two members of
 ``rasa.core.actions.action.RemoteAction`` as they are in Rasa 3.6 (checked against
 3.6.21): ``_validate_action_result`` (``runtime.validation``) and ``run``
-(``runtime.faults``, which wraps the original ``run``). Installing twice changes
+(``runtime.local_actions`` runs the actions that need no action server in the
+server itself and hands the others to ``runtime.faults``, which wraps the
+original ``run``). Installing twice changes
 nothing. On another Rasa version, or when a member is missing, nothing is patched
 and a warning is logged: the assistant then behaves as stock Rasa.
 """
@@ -61,7 +63,7 @@ def original(name: str) -> Callable:
 
 
 def install(version: Optional[str] = None) -> bool:
-    """Patches ``RemoteAction`` for speed (validation) and faults (timeout, apology).
+    """Patches ``RemoteAction`` for speed (validation, local actions) and faults (timeout, apology).
 
     Args:
         version: The Rasa version to check; the installed one when None (tests pass others).
@@ -72,7 +74,7 @@ def install(version: Optional[str] = None) -> bool:
     import rasa
     from rasa.core.actions.action import RemoteAction
 
-    from runtime import faults, validation
+    from runtime import faults, local_actions, validation
 
     version = rasa.__version__ if version is None else version
     if not supported(version):
@@ -91,11 +93,11 @@ def install(version: Optional[str] = None) -> bool:
     for name in PATCHED:
         _originals[name] = getattr(RemoteAction, name)
     RemoteAction._validate_action_result = _marked(validation.validate_action_result)
-    RemoteAction.run = _marked(faults.guarded_run(RemoteAction.run))
+    RemoteAction.run = _marked(local_actions.local_first(faults.guarded_run(RemoteAction.run)))
     timeout = faults.configure()
     logger.info("runtime patches active: action-server answers validated by a prebuilt validator; "
-                "action calls limited to %.1f s, %s when the action server fails",
-                timeout, faults.RESPONSE)
+                "action calls limited to %.1f s, %s when the action server fails; run in the server: %s",
+                timeout, faults.RESPONSE, ", ".join(sorted(local_actions.LOCAL_ACTIONS)))
     return True
 
 

@@ -46,6 +46,7 @@ import runtime
 from actions.flows import FLOW_SLOTS
 from actions.guidance import load_registry
 from runtime import faults
+from runtime.local_actions import LOCAL_ACTIONS
 from scripts.content_rules import references
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,15 +260,15 @@ def test_the_flow_slots_cleared_on_a_fault_are_those_the_flows_clear(domain):
     assert cleared == set(FLOW_SLOTS) | {"requested_slot"}
 
 
-def test_the_optional_feedback_question_fails_quietly_and_quickly(domain):
-    """After a FAQ answer: no apology, nothing to undo, the answer is held back at most 0.5 s."""
-    faq_turn = [UserUttered("Wat is er gebeurd?", intent={"name": "faq", "confidence": 0.99}),
-                ActionExecuted("utter_faq"), BotUttered("Antwoord", metadata={"utter_action": "utter_faq/what"})]
-    events, elapsed, _ = run_remote(domain, closed_port_url(), name="action_offer_feedback", events=faq_turn)
-    assert events == [] and elapsed < 0.5
-    events, elapsed = run_remote_against(domain, slow, name="action_offer_feedback", events=faq_turn)
-    assert events == [] and faults.OPTIONAL_TIMEOUT_S - 0.05 <= elapsed < faults.OPTIONAL_TIMEOUT_S + 0.4
-    assert faults.OPTIONAL_ACTIONS <= set(domain.user_actions)
+def test_the_feedback_question_after_a_faq_answer_needs_no_action_server(domain):
+    """It runs in the server: with the action server unreachable it is asked when due, without delay."""
+    answer = [UserUttered("Wat is er gebeurd?", intent={"name": "faq", "confidence": 0.99}),
+              ActionExecuted("utter_faq"), BotUttered("Antwoord", metadata={"utter_action": "utter_faq/what"})]
+    events, elapsed, _ = run_remote(domain, closed_port_url(), name="action_offer_feedback", events=answer)
+    assert events == [] and elapsed < 0.1  # one answer: not due yet
+    events, elapsed, _ = run_remote(domain, closed_port_url(), name="action_offer_feedback", events=answer * 2)
+    assert [e.metadata["utter_action"] for e in events] == ["utter_ask_feedback"] and elapsed < 0.1
+    assert set(LOCAL_ACTIONS) <= set(domain.user_actions)
 
 
 # --- what stays as in stock Rasa -------------------------------------------------------------
@@ -329,10 +330,10 @@ def faq_rule_actions() -> List[str]:
 
 
 def test_faq_answers_use_only_utter_faq_which_never_calls_the_action_server():
-    """utter_faq is answered by Rasa itself; the only other action is the optional feedback question."""
+    """utter_faq is answered by Rasa itself; the only other action, the feedback question, runs in the server."""
     actions = faq_rule_actions()
     assert actions and actions[0] == "utter_faq"
-    assert set(actions) - {"utter_faq"} <= faults.OPTIONAL_ACTIONS
+    assert set(actions) - {"utter_faq"} <= set(LOCAL_ACTIONS)
     # The domain as training builds it (with the retrieval intent faq from the NLU data).
     importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain"),
                                                      [str(ROOT / "data")])
