@@ -88,6 +88,7 @@ def install(version: Optional[str] = None) -> bool:
         return False
     _install_parse_cache()
     _install_event_types()
+    _install_admission()
     if installed():
         return True
     for name in PATCHED:
@@ -132,3 +133,21 @@ def _install_event_types() -> None:
     _originals["resolve_by_type"] = current
     Event.resolve_by_type = staticmethod(_marked(event_types.cached_resolve_by_type(current)))
     logger.info("event classes looked up from a table (runtime.event_types)")
+
+
+def _install_admission() -> None:
+    """Wraps ``MessageProcessor.handle_message`` with ``runtime.admission`` once (unless the limit is 0)."""
+    from rasa.core.processor import MessageProcessor
+
+    from runtime import admission
+
+    current = MessageProcessor.handle_message
+    if getattr(current, MARKER, False):
+        return
+    limit = admission.configured_limit()
+    if limit == 0:
+        logger.info("no limit on messages in progress (%s=0)", admission.LIMIT_VARIABLE)
+        return
+    _originals["handle_message"] = current
+    MessageProcessor.handle_message = _marked(admission.limited(current, admission.Admission(limit)))
+    logger.info("at most %d messages in progress per process, the others wait in arrival order", limit)

@@ -124,7 +124,9 @@ def assert_apology_and_listening(servers: Servers, sender: str, messages, elapse
 
 
 def test_the_runtime_patches_are_active_in_the_server(servers):
-    assert "runtime patches active" in servers.rasa_log.read_text(errors="replace")
+    log = servers.rasa_log.read_text(errors="replace")
+    assert "runtime patches active" in log
+    assert "messages in progress per process" in log
 
 
 def test_faq_is_answered_while_the_action_server_fails(servers, fake):

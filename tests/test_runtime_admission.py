@@ -1,0 +1,127 @@
+"""The limit on messages in progress per process (runtime/admission.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import List
+
+import pytest
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.processor import MessageProcessor
+
+import runtime
+from runtime import admission
+from runtime.admission import Admission, configured_limit
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (None, admission.DEFAULT_LIMIT), ("", admission.DEFAULT_LIMIT), ("0", 0), ("8", 8), (" 2 ", 2),
+    ("-1", admission.DEFAULT_LIMIT), ("lots", admission.DEFAULT_LIMIT), ("1001", admission.DEFAULT_LIMIT),
+])
+def test_limit_from_the_environment(raw, expected):
+    environ = {} if raw is None else {admission.LIMIT_VARIABLE: raw}
+    assert configured_limit(environ) == expected
+
+
+def test_no_more_than_the_limit_in_progress_and_all_finish():
+    gate = Admission(3)
+    peak: List[int] = []
+
+    async def work(index: int) -> int:
+        peak.append(gate.in_progress())
+        await asyncio.sleep(0.01)
+        return index
+
+    async def main() -> List[int]:
+        return await asyncio.gather(*(gate.run(lambda i=i: work(i)) for i in range(20)))
+
+    assert asyncio.run(main()) == list(range(20))
+    assert max(peak) == 3
+
+
+def test_waiting_work_starts_in_arrival_order():
+    gate = Admission(1)
+    started: List[int] = []
+
+    async def work(index: int) -> None:
+        started.append(index)
+        await asyncio.sleep(0.001)
+
+    async def main() -> None:
+        tasks = []
+        for index in range(10):
+            tasks.append(asyncio.create_task(gate.run(lambda i=index: work(i))))
+            await asyncio.sleep(0)  # each arrives after the one before
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+    assert started == list(range(10))
+
+
+def test_work_that_waits_for_io_resumes_before_later_arrivals():
+    """What the limit is for: a message back from the action server is not queued behind every newcomer."""
+    gate = Admission(1)
+    order: List[str] = []
+
+    async def two_visits() -> None:
+        order.append("first:start")
+        await asyncio.sleep(0.005)  # the action server
+        order.append("first:end")
+
+    async def one_visit(index: int) -> None:
+        order.append(f"new{index}")
+
+    async def main() -> None:
+        first = asyncio.create_task(gate.run(two_visits))
+        await asyncio.sleep(0)
+        newcomers = [asyncio.create_task(gate.run(lambda i=i: one_visit(i))) for i in range(5)]
+        await asyncio.gather(first, *newcomers)
+
+    asyncio.run(main())
+    assert order[:2] == ["first:start", "first:end"]
+
+
+def test_a_failure_gives_the_place_back():
+    gate = Admission(1)
+
+    async def broken() -> None:
+        raise KeyError("x")
+
+    async def fine() -> str:
+        return "ok"
+
+    async def main() -> str:
+        with pytest.raises(KeyError):
+            await gate.run(broken)
+        return await asyncio.wait_for(gate.run(fine), 1)
+
+    assert asyncio.run(main()) == "ok"
+    assert asyncio.run(main()) == "ok"  # a new event loop gets its own places
+
+
+def test_conversation_locks_and_places_never_wait_for_each_other():
+    """As in Agent.handle_message: the lock first, the place inside it; bursts to one conversation finish."""
+    gate, locks = Admission(1), InMemoryLockStore()
+    done: List[str] = []
+
+    async def message(sender: str, index: int) -> None:
+        async with locks.lock(sender, wait_time_in_seconds=0.001):
+            await gate.run(lambda: asyncio.sleep(0.002))
+            done.append(f"{sender}{index}")
+
+    async def main() -> None:
+        await asyncio.wait_for(asyncio.gather(*(message(sender, index) for index in range(3)
+                                                for sender in ("a", "b", "c"))), 10)
+
+    asyncio.run(main())
+    assert sorted(done) == sorted(f"{s}{i}" for s in "abc" for i in range(3))
+    assert [d for d in done if d.startswith("a")] == ["a0", "a1", "a2"]
+
+
+def test_the_runtime_patches_limit_rasas_message_processor():
+    assert runtime.install()
+    handle = MessageProcessor.handle_message
+    assert getattr(handle, "_bvo_runtime_patch", False)
+    assert handle.__wrapped__.__qualname__ == "MessageProcessor.handle_message"
+    with pytest.raises(ValueError):
+        Admission(0)
