@@ -1,14 +1,19 @@
 """At most a few messages in progress per server process; the others wait their turn in arrival order.
 
 Under a spike, a Rasa server without a limit starts every arriving message at
-once. Whenever one of them waits for I/O (the action server, the tracker or lock
-store), it queues again behind all the others on the event loop, so a message
-that waits twice (a form step: the action server, then the answer) takes about
-twice as long as one that does not: at 50 concurrent users the p95 latency was
-2.2 times the median (README, "Speed and memory"). With a limit, a message
-that waits for I/O resumes behind at most the few others in progress, and the
-queue in front of the limit is served first come, first served, so every
-message waits about the same time. The total work is the same.
+once. Whenever one of them waits for I/O, it queues again behind all the others
+on the event loop, so a message that waits twice (a form step: the action
+server, then the answer) takes about twice as long as one that does not: at 50
+concurrent users the p95 latency was 2.2 times the median (README, "Speed and
+memory"). With a limit, the queue in front of it is served first come, first
+served, so every message waits about the same time. The total work is the same.
+
+A message gives its place back while it waits for the action server
+(``outside_limit`` wraps ``RemoteAction.run``) and gets the next free place
+when the answer is there, before any message that has not started yet. So a
+slow or unreachable action server (up to ``ACTION_TIMEOUT_S`` per call) never
+holds places that FAQ answers need, and a message back from the action server
+does not queue behind newcomers.
 
 ``MAX_CONCURRENT_MESSAGES`` sets the limit per process (default
 ``DEFAULT_LIMIT``; 0 turns it off). The limit sits inside the conversation
@@ -20,10 +25,14 @@ holds its lock and can finish, so the two never wait for each other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import os
 import weakref
-from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Callable, Deque, Mapping, Optional, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +41,7 @@ DEFAULT_LIMIT = 4
 MAX_LIMIT = 1000
 
 Result = TypeVar("Result")
-HandleMessage = Callable[..., Awaitable[Any]]
+AsyncMethod = Callable[..., Awaitable[Any]]
 
 
 def configured_limit(environ: Optional[Mapping[str, str]] = None) -> int:
@@ -58,8 +67,52 @@ def configured_limit(environ: Optional[Mapping[str, str]] = None) -> int:
     return value
 
 
+class _Places:
+    """The places of one event loop: free ones, and two queues of waiters (resumed ones first)."""
+
+    def __init__(self, limit: int) -> None:
+        self.free = limit
+        self.resumed: Deque[asyncio.Future] = deque()
+        self.new: Deque[asyncio.Future] = deque()
+
+    async def acquire(self, resumed: bool) -> None:
+        if self.free > 0 and not self.resumed and not self.new:
+            self.free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        queue = self.resumed if resumed else self.new
+        queue.append(waiter)
+        try:
+            await waiter  # a place is handed over: ``free`` is not counted up in between
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed over just before the cancellation: pass it on
+            else:
+                queue.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        for queue in (self.resumed, self.new):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self.free += 1
+
+
+@dataclass
+class _Holding:
+    admission: Admission
+    held: bool = True
+
+
+_holding: contextvars.ContextVar[Optional[_Holding]] = contextvars.ContextVar("admission_holding",
+                                                                              default=None)
+
+
 class Admission:
-    """A first-come, first-served limit on work in progress, one per event loop.
+    """A first-come, first-served limit on work in progress, one set of places per event loop.
 
     Args:
         limit: How many may be in progress at once (at least 1).
@@ -69,20 +122,20 @@ class Admission:
         if limit < 1:
             raise ValueError("the limit must be at least 1")
         self.limit = limit
-        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+        self._places: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places] = (
             weakref.WeakKeyDictionary())
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _here(self) -> _Places:
         loop = asyncio.get_running_loop()
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        return semaphore
+        places = self._places.get(loop)
+        if places is None:
+            places = self._places[loop] = _Places(self.limit)
+        return places
 
     def in_progress(self) -> int:
         """How many hold a place on the running loop now."""
-        semaphore = self._semaphores.get(asyncio.get_running_loop())
-        return 0 if semaphore is None else self.limit - semaphore._value
+        places = self._places.get(asyncio.get_running_loop())
+        return 0 if places is None else self.limit - places.free
 
     async def run(self, work: Callable[[], Awaitable[Result]]) -> Result:
         """Waits for a place (at once when one is free), runs ``work``, gives the place back.
@@ -93,11 +146,39 @@ class Admission:
         Returns:
             What the work returns (its exception propagates; the place is given back either way).
         """
-        async with self._semaphore():
+        places = self._here()
+        await places.acquire(resumed=False)
+        holding = _Holding(self)
+        token = _holding.set(holding)
+        try:
             return await work()
+        finally:
+            _holding.reset(token)
+            if holding.held:
+                places.release()
 
 
-def limited(original: HandleMessage, admission: Admission) -> HandleMessage:
+@contextlib.asynccontextmanager
+async def place_given_back() -> AsyncIterator[None]:
+    """Gives the task's place back for the block; then takes the next free place, before newcomers.
+
+    Does nothing when the task holds no place (no limit, or called outside a message).
+    """
+    holding = _holding.get()
+    if holding is None or not holding.held:
+        yield
+        return
+    places = holding.admission._here()
+    holding.held = False
+    places.release()
+    try:
+        yield
+    finally:
+        await places.acquire(resumed=True)
+        holding.held = True
+
+
+def limited(original: AsyncMethod, admission: Admission) -> AsyncMethod:
     """Wraps ``MessageProcessor.handle_message`` so that it runs within ``admission``.
 
     Args:
@@ -114,3 +195,22 @@ def limited(original: HandleMessage, admission: Admission) -> HandleMessage:
 
     handle_message.__wrapped__ = original  # type: ignore[attr-defined]
     return handle_message
+
+
+def outside_limit(remote_run: AsyncMethod) -> AsyncMethod:
+    """Wraps ``RemoteAction.run``: the message gives its place back while the action server works.
+
+    Args:
+        remote_run: The ``run`` that calls the action server.
+
+    Returns:
+        The replacement ``run``.
+    """
+
+    async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        """Calls the action server without holding a place."""
+        async with place_given_back():
+            return await remote_run(self, *args, **kwargs)
+
+    run.__wrapped__ = remote_run  # type: ignore[attr-defined]
+    return run

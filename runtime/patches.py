@@ -74,7 +74,7 @@ def install(version: Optional[str] = None) -> bool:
     import rasa
     from rasa.core.actions.action import RemoteAction
 
-    from runtime import faults, local_actions, validation
+    from runtime import admission, faults, local_actions, validation
 
     version = rasa.__version__ if version is None else version
     if not supported(version):
@@ -94,7 +94,8 @@ def install(version: Optional[str] = None) -> bool:
     for name in PATCHED:
         _originals[name] = getattr(RemoteAction, name)
     RemoteAction._validate_action_result = _marked(validation.validate_action_result)
-    RemoteAction.run = _marked(local_actions.local_first(faults.guarded_run(RemoteAction.run)))
+    RemoteAction.run = _marked(local_actions.local_first(
+        admission.outside_limit(faults.guarded_run(RemoteAction.run))))
     timeout = faults.configure()
     logger.info("runtime patches active: action-server answers validated by a prebuilt validator; "
                 "action calls limited to %.1f s, %s when the action server fails; run in the server: %s",

@@ -11,7 +11,7 @@ from rasa.core.processor import MessageProcessor
 
 import runtime
 from runtime import admission
-from runtime.admission import Admission, configured_limit
+from runtime.admission import Admission, configured_limit, place_given_back
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -81,6 +81,95 @@ def test_work_that_waits_for_io_resumes_before_later_arrivals():
     assert order[:2] == ["first:start", "first:end"]
 
 
+def test_back_from_the_action_server_a_message_goes_before_newcomers():
+    gate = Admission(1)
+    order: List[str] = []
+
+    async def main() -> None:
+        io_done, b_release = asyncio.Event(), asyncio.Event()
+
+        async def form_step() -> None:
+            order.append("a:start")
+            async with place_given_back():  # the action server works
+                await io_done.wait()
+            order.append("a:end")
+
+        async def holder() -> None:
+            order.append("b")
+            await b_release.wait()
+
+        async def newcomer(name: str) -> None:
+            order.append(name)
+
+        a = asyncio.create_task(gate.run(form_step))
+        await asyncio.sleep(0)
+        b = asyncio.create_task(gate.run(holder))
+        await asyncio.sleep(0)
+        later = [asyncio.create_task(gate.run(lambda n=n: newcomer(n))) for n in ("c", "d")]
+        await asyncio.sleep(0)
+        io_done.set()
+        await asyncio.sleep(0.01)
+        b_release.set()
+        await asyncio.gather(a, b, *later)
+
+    asyncio.run(main())
+    assert order == ["a:start", "b", "a:end", "c", "d"]
+
+
+def test_a_slow_action_server_holds_no_place():
+    """While a form step waits for a slow action server, FAQ answers go on."""
+    gate = Admission(1)
+
+    async def main() -> str:
+        never = asyncio.Event()
+
+        async def slow_form_step() -> None:
+            async with place_given_back():
+                await never.wait()
+
+        async def faq() -> str:
+            return "answer"
+
+        slow = asyncio.create_task(gate.run(slow_form_step))
+        await asyncio.sleep(0)
+        try:
+            return await asyncio.wait_for(gate.run(faq), 1)
+        finally:
+            slow.cancel()
+
+    assert asyncio.run(main()) == "answer"
+
+
+def test_cancelled_waiters_leak_no_places():
+    gate = Admission(1)
+
+    async def main() -> int:
+        release = asyncio.Event()
+        holder = asyncio.create_task(gate.run(release.wait))
+        await asyncio.sleep(0)
+        waiting = asyncio.create_task(gate.run(lambda: asyncio.sleep(5)))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        release.set()
+        await holder
+        assert await asyncio.wait_for(gate.run(lambda: asyncio.sleep(0, "ok")), 1) == "ok"
+        return gate.in_progress()
+
+    assert asyncio.run(main()) == 0
+
+
+def test_giving_back_without_a_place_changes_nothing():
+    gate = Admission(1)
+
+    async def main() -> int:
+        async with place_given_back():
+            pass
+        await gate.run(lambda: asyncio.sleep(0))
+        return gate.in_progress()
+
+    assert asyncio.run(main()) == 0
+
+
 def test_a_failure_gives_the_place_back():
     gate = Admission(1)
 
@@ -123,5 +212,14 @@ def test_the_runtime_patches_limit_rasas_message_processor():
     handle = MessageProcessor.handle_message
     assert getattr(handle, "_bvo_runtime_patch", False)
     assert handle.__wrapped__.__qualname__ == "MessageProcessor.handle_message"
+    # RemoteAction.run gives the place back around the call to the action server
+    from rasa.core.actions.action import RemoteAction
+
+    layers, run = [], RemoteAction.run
+    while run is not None:
+        layers.append(run.__qualname__)
+        run = getattr(run, "__wrapped__", None)
+    assert layers[:2] == ["local_first.<locals>.run", "outside_limit.<locals>.run"]
+    assert layers[-1] == "RemoteAction.run"
     with pytest.raises(ValueError):
         Admission(0)
