@@ -223,3 +223,24 @@ def test_the_runtime_patches_limit_rasas_message_processor():
     assert layers[-1] == "RemoteAction.run"
     with pytest.raises(ValueError):
         Admission(0)
+
+
+def test_calls_to_the_action_server_have_a_limit_of_their_own():
+    """Giving places back must not send every form step to the action server at once."""
+    gate = Admission(1)
+    in_call: List[int] = []
+    calls = 0
+
+    async def form_step() -> None:
+        nonlocal calls
+        async with place_given_back():
+            calls += 1
+            in_call.append(calls)
+            await asyncio.sleep(0.005)
+            calls -= 1
+
+    async def main() -> None:
+        await asyncio.gather(*(gate.run(form_step) for _ in range(5)))
+
+    asyncio.run(main())
+    assert len(in_call) == 5 and max(in_call) == 1
