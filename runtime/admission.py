@@ -8,16 +8,15 @@ concurrent users the p95 latency was 2.2 times the median (README, "Speed and
 memory"). With a limit, the queue in front of it is served first come, first
 served, so every message waits about the same time. The total work is the same.
 
-A message gives its place back while it waits for the action server
-(``outside_limit`` wraps ``RemoteAction.run``) and gets the next free place
-when the answer is there, before any message that has not started yet. So a
-slow action server (up to ``ACTION_TIMEOUT_S`` per call) never holds places
-that FAQ answers need, and a message back from the action server does not
-queue behind newcomers. Calls to the action server have a limit of their own
-(the same number, first come, first served): without it, every message that
-reaches a form step would call the action server at once, and under load the
-action server became the queue (p95 at 50 users 1231 ms instead of 578 ms in
-a benchmark run of commit 4c19b88, which gave places back without that limit).
+A message keeps its place while it waits for the action server: the calls
+take milliseconds, and a message that gave its place back would queue again
+behind the newcomers or, with priority over them, let every form step reach the
+action server at once (tried, commit 812108e: p95 at 50 users 2207 ms, median
+26 ms; 4c19b88: 1231 ms; bench/results/2026-12-04-*). Only a call still
+running after ``SLOW_CALL_S`` gives the place back (``outside_limit``), and
+the message takes the next free place, before newcomers, when the answer is
+there: a slow action server (up to ``ACTION_TIMEOUT_S`` per call) so never
+holds the places that FAQ answers need.
 
 ``MAX_CONCURRENT_MESSAGES`` sets the limit per process (default
 ``DEFAULT_LIMIT``; 0 turns it off). The limit sits inside the conversation
@@ -43,6 +42,8 @@ logger = logging.getLogger(__name__)
 LIMIT_VARIABLE = "MAX_CONCURRENT_MESSAGES"
 DEFAULT_LIMIT = 4
 MAX_LIMIT = 1000
+# A call to the action server that takes longer gives its place back (normal calls take 5-20 ms).
+SLOW_CALL_S = 0.25
 
 Result = TypeVar("Result")
 AsyncMethod = Callable[..., Awaitable[Any]]
@@ -128,20 +129,12 @@ class Admission:
         self.limit = limit
         self._places: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places] = (
             weakref.WeakKeyDictionary())
-        self._calls: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places] = (
-            weakref.WeakKeyDictionary())
 
     def _here(self) -> _Places:
-        return self._for_loop(self._places)
-
-    def _calls_here(self) -> _Places:
-        return self._for_loop(self._calls)
-
-    def _for_loop(self, table: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places]) -> _Places:
         loop = asyncio.get_running_loop()
-        places = table.get(loop)
+        places = self._places.get(loop)
         if places is None:
-            places = table[loop] = _Places(self.limit)
+            places = self._places[loop] = _Places(self.limit)
         return places
 
     def in_progress(self) -> int:
@@ -174,26 +167,33 @@ class Admission:
 async def place_given_back() -> AsyncIterator[None]:
     """Gives the task's place back for the block; then takes the next free place, before newcomers.
 
-    The block itself (a call to the action server) waits for one of the
-    ``limit`` call places, first come, first served. Does nothing when the task
-    holds no place (no limit, or called outside a message).
+    Does nothing when the task holds no place (no limit, or called outside a message).
     """
     holding = _holding.get()
     if holding is None or not holding.held:
         yield
         return
-    places, calls = holding.admission._here(), holding.admission._calls_here()
+    places = holding.admission._here()
     holding.held = False
     places.release()
     try:
-        await calls.acquire(resumed=False)
-        try:
-            yield
-        finally:
-            calls.release()
+        yield
     finally:
         await places.acquire(resumed=True)
         holding.held = True
+
+
+async def _without_place_when_slow(call: Awaitable[Result], slow_after_s: float) -> Result:
+    """Awaits ``call`` holding the place; after ``slow_after_s`` without an answer, gives it back."""
+    task = asyncio.ensure_future(call)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), slow_after_s)
+    except asyncio.TimeoutError:
+        async with place_given_back():
+            return await task
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
 
 
 def limited(original: AsyncMethod, admission: Admission) -> AsyncMethod:
@@ -216,7 +216,7 @@ def limited(original: AsyncMethod, admission: Admission) -> AsyncMethod:
 
 
 def outside_limit(remote_run: AsyncMethod) -> AsyncMethod:
-    """Wraps ``RemoteAction.run``: the message gives its place back while the action server works.
+    """Wraps ``RemoteAction.run``: a slow call to the action server gives the message's place back.
 
     Args:
         remote_run: The ``run`` that calls the action server.
@@ -226,9 +226,8 @@ def outside_limit(remote_run: AsyncMethod) -> AsyncMethod:
     """
 
     async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        """Calls the action server without holding a place."""
-        async with place_given_back():
-            return await remote_run(self, *args, **kwargs)
+        """Calls the action server; gives the place back when the call is slow."""
+        return await _without_place_when_slow(remote_run(self, *args, **kwargs), SLOW_CALL_S)
 
     run.__wrapped__ = remote_run  # type: ignore[attr-defined]
     return run

@@ -225,22 +225,30 @@ def test_the_runtime_patches_limit_rasas_message_processor():
         Admission(0)
 
 
-def test_calls_to_the_action_server_have_a_limit_of_their_own():
-    """Giving places back must not send every form step to the action server at once."""
+def test_only_a_slow_call_gives_the_place_back():
+    """Normal action calls keep the place (no queueing behind newcomers); a slow one lets FAQ answers pass."""
     gate = Admission(1)
-    in_call: List[int] = []
-    calls = 0
 
-    async def form_step() -> None:
-        nonlocal calls
-        async with place_given_back():
-            calls += 1
-            in_call.append(calls)
-            await asyncio.sleep(0.005)
-            calls -= 1
+    async def scenario(call_s: float) -> List[str]:
+        order: List[str] = []
 
-    async def main() -> None:
-        await asyncio.gather(*(gate.run(form_step) for _ in range(5)))
+        async def call() -> str:
+            await asyncio.sleep(call_s)
+            return "events"
 
-    asyncio.run(main())
-    assert len(in_call) == 5 and max(in_call) == 1
+        async def form_step() -> None:
+            order.append("form:start")
+            assert await admission._without_place_when_slow(call(), 0.05) == "events"
+            order.append("form:end")
+
+        async def faq() -> None:
+            order.append("faq")
+
+        first = asyncio.create_task(gate.run(form_step))
+        await asyncio.sleep(0)
+        second = asyncio.create_task(gate.run(faq))
+        await asyncio.gather(first, second)
+        return order
+
+    assert asyncio.run(scenario(0.01)) == ["form:start", "form:end", "faq"]
+    assert asyncio.run(scenario(0.2)) == ["form:start", "faq", "form:end"]
