@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -62,3 +63,11 @@ def make_tracker(domain: Domain, turns: List[List[Event]]) -> Tracker:
         events.extend(turn)
     rasa_tracker = DialogueStateTracker.from_events("test-user", events, domain.slots)
     return Tracker.from_dict(rasa_tracker.current_state(EventVerbosity.ALL))
+
+
+def closed_port_url() -> str:
+    """An action endpoint URL on a loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/webhook"

@@ -36,9 +36,9 @@ def utter(domain, name: str, language: str = "nl", **kwargs: Any) -> Event:
     return create_bot_utterance(message)
 
 
-def faq_turn(domain, topic: str) -> List[Event]:
+def faq_turn(domain, topic: str, language: str = "nl") -> List[Event]:
     return [user_turn("faq", f"vraag over {topic}", 0.95, [(topic, 0.9)]),
-            ActionExecuted("utter_faq"), utter(domain, f"utter_faq/{topic}"),
+            ActionExecuted("utter_faq"), utter(domain, f"utter_faq/{topic}", language),
             ActionExecuted("action_offer_feedback")]
 
 

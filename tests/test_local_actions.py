@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 from typing import Any, Dict, List
 
 import pytest
@@ -26,7 +25,8 @@ from rasa_sdk.executor import CollectingDispatcher
 import runtime
 from actions.feedback import ASK_RESPONSE, ActionOfferFeedback
 from runtime import local_actions
-from tests.conftest import user_turn
+from tests.conftest import closed_port_url
+from tests.test_feedback_action import faq_turn
 
 NAME = "action_offer_feedback"
 
@@ -34,24 +34,6 @@ NAME = "action_offer_feedback"
 @pytest.fixture(autouse=True)
 def patches():
     assert runtime.install()
-
-
-def closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/webhook"
-
-
-def faq_answer(domain, topic: str, language: str) -> List[Event]:
-    tracker = DialogueStateTracker.from_events("u", [SlotSet("language", language)], domain.slots)
-    message = asyncio.run(TemplatedNaturalLanguageGenerator(domain.responses).generate(
-        f"utter_faq/{topic}", tracker, "rest"))
-    assert message, topic
-    message["utter_action"] = f"utter_faq/{topic}"
-    return [user_turn("faq", f"vraag over {topic}", 0.95, [(topic, 0.9)]), ActionExecuted("utter_faq"),
-            BotUttered(message.pop("text"), data={"buttons": message.pop("buttons", None)}, metadata=message),
-            ActionExecuted(NAME)]
 
 
 def local_events(domain, tracker: DialogueStateTracker, channel: str = "rest") -> List[Event]:
@@ -83,7 +65,7 @@ def test_local_run_gives_the_action_servers_events_turn_by_turn(domain, domain_d
         if index == 8:
             events += [ActionExecuted("action_session_start"), SessionStarted(), SlotSet("language", language),
                        ActionExecuted("action_listen")]
-        events += faq_answer(domain, topics[index % len(topics)], language)
+        events += faq_turn(domain, topics[index % len(topics)], language)
         tracker = DialogueStateTracker.from_events("u", events, domain.slots)
         local = local_events(domain, tracker)
         assert local == remote_events(domain, domain_dict, tracker), index
@@ -96,7 +78,7 @@ def test_local_run_gives_the_action_servers_events_turn_by_turn(domain, domain_d
 
 
 def test_local_run_follows_channel_specific_responses(domain, domain_dict):
-    events = [ActionExecuted("action_listen")] + faq_answer(domain, "what_happened", "nl") * 2
+    events = [ActionExecuted("action_listen")] + faq_turn(domain, "what_happened", "nl") * 2
     tracker = DialogueStateTracker.from_events("u", events, domain.slots)
     for channel in ("twilio", "telegram", "facebook", "socketio"):
         assert local_events(domain, tracker, channel) == remote_events(domain, domain_dict, tracker, channel)
@@ -107,14 +89,14 @@ def test_a_local_action_that_fails_sends_nothing_and_logs(domain, monkeypatch, c
         raise KeyError("metadata")
 
     monkeypatch.setitem(local_actions.LOCAL_ACTIONS, NAME, broken)
-    events = [ActionExecuted("action_listen")] + faq_answer(domain, "what_happened", "nl") * 2
+    events = [ActionExecuted("action_listen")] + faq_turn(domain, "what_happened", "nl") * 2
     with caplog.at_level(logging.ERROR, logger="runtime.local_actions"):
         assert local_events(domain, DialogueStateTracker.from_events("u", events, domain.slots)) == []
     assert "local action action_offer_feedback failed" in caplog.text
 
 
 def test_only_session_starts_and_bot_messages_are_read(domain):
-    events = [ActionExecuted("action_listen"), SessionStarted(), *faq_answer(domain, "what_happened", "nl")]
+    events = [ActionExecuted("action_listen"), SessionStarted(), *faq_turn(domain, "what_happened", "nl")]
     tracker = DialogueStateTracker.from_events("u", events, domain.slots)
     read = local_actions.session_event_dicts(tracker)
     assert [event["event"] for event in read] == ["session_started", "bot"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, List, Tuple
@@ -48,6 +47,7 @@ from actions.guidance import load_registry
 from runtime import faults
 from runtime.local_actions import LOCAL_ACTIONS
 from scripts.content_rules import references
+from tests.conftest import closed_port_url
 
 ROOT = Path(__file__).resolve().parent.parent
 WALL_LIMIT_S = 2.0
@@ -61,13 +61,6 @@ def patched(monkeypatch):
     faults.configure()  # the default time limit, whatever an earlier test set
     yield
     faults.configure()
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/webhook"
 
 
 async def with_server(handler: Handler, body: Callable[[str], Awaitable[Any]]) -> Any:
