@@ -184,7 +184,13 @@ async def place_given_back() -> AsyncIterator[None]:
 
 
 async def _without_place_when_slow(call: Awaitable[Result], slow_after_s: float) -> Result:
-    """Awaits ``call`` holding the place; after ``slow_after_s`` without an answer, gives it back."""
+    """Awaits ``call`` holding the place; after ``slow_after_s`` without an answer, gives it back.
+
+    Without a place (no limit, or outside a message) it just awaits the call: no timer, no task.
+    """
+    holding = _holding.get()
+    if holding is None or not holding.held:
+        return await call
     task = asyncio.ensure_future(call)
     try:
         return await asyncio.wait_for(asyncio.shield(task), slow_after_s)
