@@ -1,10 +1,14 @@
-"""Small, explicit patches of Rasa 3.6's calls to the action server, installed at server start.
-
-Three changes to ``rasa.core.actions.action.RemoteAction`` (Rasa 3.6.x only):
+"""Small, explicit patches of Rasa 3.6, installed at server start (Rasa 3.6.x only):
 
 - ``runtime.validation``: the action server's answer is checked with a JSON-schema
   validator built once, instead of ``jsonschema.validate``, which checks the schema
   itself again on every call (same schema, same errors).
+- ``runtime.model_load``: the model is loaded for prediction only (no training step at
+  load, one spaCy pipeline): 978 -> 752 MiB per Rasa process right after loading.
+- ``runtime.gc_freeze``: once the model is loaded, the garbage collector stops scanning
+  its 570,000 objects (a full collection took 230 ms).
+- ``runtime.inprocess_actions``: the actions of ``actions/`` run in the Rasa server with
+  the Rasa SDK's own executor (``ACTIONS_IN_PROCESS``, default on), without HTTP.
 - ``runtime.local_actions``: ``action_offer_feedback`` (after every FAQ answer) runs
   in the server itself, with the action server's own code, instead of over HTTP.
 - ``runtime.faults``: every call has a time limit (``ACTION_TIMEOUT_S``, default 1.5 s),

@@ -1,11 +1,15 @@
-"""Installs the runtime patches into ``RemoteAction``, only on Rasa 3.6.x.
+"""Installs the runtime patches into Rasa 3.6.x (checked against 3.6.21), only on that series.
 
 Why: see ``runtime/__init__.py``. The patches replace two members of
-``rasa.core.actions.action.RemoteAction`` as they are in Rasa 3.6 (checked against
-3.6.21): ``_validate_action_result`` (``runtime.validation``) and ``run``
-(``runtime.local_actions`` runs the actions that need no action server in the
-server itself and hands the others to ``runtime.faults``, which wraps the
-original ``run``). Installing twice changes
+``rasa.core.actions.action.RemoteAction``: ``_validate_action_result``
+(``runtime.validation``) and ``run`` (``runtime.local_actions`` first, then
+``runtime.inprocess_actions``, which runs the actions of ``actions/`` in the
+server, or, for any other action or with ``ACTIONS_IN_PROCESS=0``, the
+original ``run`` inside ``runtime.admission`` and ``runtime.faults``). They also
+wrap ``RasaModel.load`` and ``SpacyNLP.load_model`` (``runtime.model_load``),
+``rasa.core.run.load_agent_on_start`` (``runtime.gc_freeze``),
+``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``) and
+``Event.resolve_by_type`` (``runtime.event_types``). Installing twice changes
 nothing. On another Rasa version, or when a member is missing, nothing is patched
 and a warning is logged: the assistant then behaves as stock Rasa.
 """
@@ -74,7 +78,7 @@ def install(version: Optional[str] = None) -> bool:
     import rasa
     from rasa.core.actions.action import RemoteAction
 
-    from runtime import admission, faults, local_actions, validation
+    from runtime import admission, faults, inprocess_actions, local_actions, validation
 
     version = rasa.__version__ if version is None else version
     if not supported(version):
@@ -86,6 +90,8 @@ def install(version: Optional[str] = None) -> bool:
     if missing:
         logger.warning("runtime patches skipped: RemoteAction has no %s", ", ".join(missing))
         return False
+    install_model_load()
+    _install_gc_freeze()
     _install_parse_cache()
     _install_event_types()
     _install_admission()
@@ -94,13 +100,55 @@ def install(version: Optional[str] = None) -> bool:
     for name in PATCHED:
         _originals[name] = getattr(RemoteAction, name)
     RemoteAction._validate_action_result = _marked(validation.validate_action_result)
-    RemoteAction.run = _marked(local_actions.local_first(
-        admission.outside_limit(faults.guarded_run(RemoteAction.run))))
+    package = inprocess_actions.InProcessActions()
+    RemoteAction.run = _marked(local_actions.local_first(inprocess_actions.route(
+        faults.guarded_run(inprocess_actions.in_process_run(package)),
+        admission.outside_limit(faults.guarded_run(RemoteAction.run)), package)))
     timeout = faults.configure()
-    logger.info("runtime patches active: action-server answers validated by a prebuilt validator; "
-                "action calls limited to %.1f s, %s when the action server fails; run in the server: %s",
-                timeout, faults.RESPONSE, ", ".join(sorted(local_actions.LOCAL_ACTIONS)))
+    logger.info("runtime patches active: action answers validated by a prebuilt validator; "
+                "action calls limited to %.1f s, %s when an action fails; run in the server: %s; %s",
+                timeout, faults.RESPONSE, ", ".join(sorted(local_actions.LOCAL_ACTIONS)),
+                f"the actions of {package.package}/ ({inprocess_actions.ENV}=1)"
+                if inprocess_actions.enabled()
+                else f"none of {package.package}/ ({inprocess_actions.ENV}=0: all on the action server)")
     return True
+
+
+def install_model_load() -> None:
+    """Replaces ``RasaModel.load`` and ``SpacyNLP.load_model`` by ``runtime.model_load`` once.
+
+    Must run before the model is loaded; ``rasa run`` loads it when the server
+    starts, after the channels (which call ``install``) built their routes.
+    """
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from runtime import model_load
+
+    if getattr(RasaModel.load, MARKER, False):
+        return
+    _originals["RasaModel.load"] = RasaModel.load.__func__
+    _originals["SpacyNLP.load_model"] = SpacyNLP.load_model
+    RasaModel.load = classmethod(_marked(model_load.lean_load(RasaModel.load.__func__)))
+    SpacyNLP.load_model = staticmethod(_marked(model_load.shared_spacy_model(SpacyNLP.load_model)))
+    logger.info("model loaded for prediction only: no training step at load, one spaCy pipeline per name")
+
+
+def _install_gc_freeze() -> None:
+    """Wraps ``rasa.core.run.load_agent_on_start`` with ``runtime.gc_freeze`` once.
+
+    ``rasa run`` looks the function up when it registers its listener, after the
+    channels (which call ``install``) built their routes.
+    """
+    import rasa.core.run
+
+    from runtime import gc_freeze
+
+    current = rasa.core.run.load_agent_on_start
+    if getattr(current, MARKER, False):
+        return
+    _originals["load_agent_on_start"] = current
+    rasa.core.run.load_agent_on_start = _marked(gc_freeze.after_loading(current))
 
 
 def _install_parse_cache() -> None:

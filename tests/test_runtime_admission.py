@@ -219,7 +219,8 @@ def test_the_runtime_patches_limit_rasas_message_processor():
     while run is not None:
         layers.append(run.__qualname__)
         run = getattr(run, "__wrapped__", None)
-    assert layers[:2] == ["local_first.<locals>.run", "outside_limit.<locals>.run"]
+    # (actions/ in the server: ``route`` picks the in-process run; tests/test_inprocess_actions.py)
+    assert layers[:3] == ["local_first.<locals>.run", "route.<locals>.run", "outside_limit.<locals>.run"]
     assert layers[-1] == "RemoteAction.run"
     with pytest.raises(ValueError):
         Admission(0)

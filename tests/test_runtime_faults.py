@@ -44,7 +44,7 @@ from rasa.utils.endpoints import EndpointConfig
 import runtime
 from actions.flows import FLOW_SLOTS
 from actions.guidance import load_registry
-from runtime import faults
+from runtime import faults, inprocess_actions
 from runtime.local_actions import LOCAL_ACTIONS
 from scripts.content_rules import references
 from tests.conftest import closed_port_url
@@ -57,6 +57,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 @pytest.fixture(autouse=True)
 def patched(monkeypatch):
     monkeypatch.delenv(faults.TIMEOUT_ENV, raising=False)
+    # These tests are about the action server: every action goes over HTTP
+    # (tests/test_inprocess_actions.py covers actions run in the Rasa server).
+    monkeypatch.setenv(inprocess_actions.ENV, "0")
     assert runtime.install()
     faults.configure()  # the default time limit, whatever an earlier test set
     yield

@@ -42,8 +42,9 @@ def cluster(delay_proxy):
         action_port=int(delay_proxy.target.rsplit(":", 1)[1]), action_url_port=delay_proxy.port,
         lock_lifetime_s=LOCK_LIFETIME_S, turn_timeout_s=TURN_TIMEOUT_S, queue_timeout_s=QUEUE_TIMEOUT_S,
         rate_per_s=1000, burst=1000,
-        # the longest action call runtime/ allows, so that the turn timeout (6 s) cuts the slow turn
-        extra_env={"ACTION_TIMEOUT_S": "15"})
+        # the longest action call runtime/ allows, so that the turn timeout (6 s) cuts the slow turn;
+        # the actions go to the action server (behind the delay proxy), not run in the instances
+        extra_env={"ACTION_TIMEOUT_S": "15", "ACTIONS_IN_PROCESS": "0"})
     running = Cluster(settings)
     try:
         running.start()

@@ -91,7 +91,8 @@ def fake():
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, fake):
-    running = Servers(tmp_path_factory.mktemp("rasa-faults"), extra_env={"ACTION_PORT": str(fake.port)}).start()
+    running = Servers(tmp_path_factory.mktemp("rasa-faults"), extra_env={"ACTION_PORT": str(fake.port),
+                                                                             "ACTIONS_IN_PROCESS": "0"}).start()
     yield running
     running.stop()
 

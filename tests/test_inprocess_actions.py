@@ -1,0 +1,221 @@
+"""Actions of actions/ run inside the Rasa server (runtime.inprocess_actions): the same events as over HTTP.
+
+The reference is Rasa's own ``RemoteAction.run`` over HTTP against an action
+server on loopback that does what ``rasa run actions`` does with a request: JSON
+in, ``rasa_sdk``'s ``ActionExecutor.run``, JSON out (400 for a rejection). The
+in-process path gets a closed port as its endpoint, so it cannot fall back to HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Dict, List
+
+import pytest
+from aiohttp import web
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk import Action
+from rasa_sdk import ActionExecutionRejection as SdkRejection
+from rasa_sdk.executor import ActionExecutor
+
+import runtime
+from runtime import faults, inprocess_actions
+from tests.conftest import closed_port_url
+from tests.flows_support import in_form, user_message
+
+ENTRY = '/choose{"flow":"checklist"}'
+
+
+@pytest.fixture(autouse=True)
+def patched(monkeypatch):
+    monkeypatch.delenv(inprocess_actions.ENV, raising=False)
+    monkeypatch.delenv(faults.TIMEOUT_ENV, raising=False)
+    assert runtime.install()
+    faults.configure()
+
+
+def tracker_of(domain, events: List[Event], language: str = "nl") -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "test-user", [ActionExecuted("action_listen"), SlotSet("language", language)] + events, domain.slots)
+
+
+def run_action(name: str, url: str, domain, tracker: DialogueStateTracker, channel: str = "rest") -> List[Event]:
+    output = CollectingOutputChannel()
+    output.name = lambda: channel  # type: ignore[method-assign]
+    action = RemoteAction(name, EndpointConfig(url=url))
+    return asyncio.run(action.run(output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
+
+
+def over_http(name: str, domain, tracker: DialogueStateTracker, monkeypatch, channel: str = "rest") -> List[Event]:
+    """The same action through Rasa's HTTP call and an action server that runs the SDK executor."""
+    monkeypatch.setenv(inprocess_actions.ENV, "0")
+    executor = ActionExecutor()
+    executor.register_package("actions")
+
+    async def webhook(request: web.Request) -> web.Response:
+        try:
+            answer = await executor.run(json.loads(await request.text()))
+        except SdkRejection as rejection:
+            return web.json_response({"action_name": rejection.action_name, "error": rejection.message}, status=400)
+        return web.json_response(answer)
+
+    async def scenario() -> List[Event]:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app, shutdown_timeout=0.1)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.1)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            output = CollectingOutputChannel()
+            output.name = lambda: channel  # type: ignore[method-assign]
+            action = RemoteAction(name, EndpointConfig(url=f"http://127.0.0.1:{port}/webhook"))
+            return await action.run(output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+        finally:
+            await runner.cleanup()
+
+    try:
+        return asyncio.run(scenario())
+    finally:
+        monkeypatch.delenv(inprocess_actions.ENV)
+
+
+def typed(text: str) -> UserUttered:
+    return user_message(text, intent="choose")
+
+
+CASES: Dict[str, tuple] = {
+    "checklist typed 2": ("validate_checklist_form", lambda: in_form("checklist_form", "data_kind", typed("2"), "2")),
+    "checklist typed nonsense": ("validate_checklist_form",
+                                 lambda: in_form("checklist_form", "data_kind", typed("weet niet hoor"), "weet niet hoor")),
+    "checklist button": ("validate_checklist_form",
+                         lambda: in_form("checklist_form", "data_kind",
+                                         user_message("/choose", entities={"data_kind": "bsn"}), "bsn")),
+    "situation typed": ("validate_situation_form", lambda: in_form("situation_form", "situation", typed("1"), "1")),
+    "affected first question": ("validate_affected_form",
+                                lambda: in_form("affected_form", "took_part", typed("ja"), "ja")),
+    "affected last question": ("validate_affected_form",
+                               lambda: in_form("affected_form", "got_letter", typed("nee"), "nee",
+                                               earlier={"took_part": "yes", "since_2017": "yes"})),
+    "share checklist": ("action_share_checklist",
+                        lambda: in_form("checklist_form", "data_kind", typed("2"), None) + [SlotSet("data_kind", "bsn")]),
+    "share affected": ("action_share_affected_result",
+                       lambda: [SlotSet("took_part", "yes"), SlotSet("since_2017", "no"), SlotSet("got_letter", "no")]),
+    "share guidance": ("action_share_guidance", lambda: [SlotSet("situation", "letter")]),
+    "fallback": ("action_handle_fallback",
+                 lambda: [user_message("kan je een pizza bestellen", intent="nlu_fallback", confidence=0.3)]),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_in_process_gives_the_events_of_the_http_path(domain, monkeypatch, case, language):
+    name, events = CASES[case]
+    tracker = tracker_of(domain, events(), language)
+    expected = over_http(name, domain, tracker, monkeypatch)
+    actual = run_action(name, closed_port_url(), domain, tracker)
+    assert actual == expected
+    assert actual, "every case makes at least one event"
+    assert not any(isinstance(e, BotUttered) and e.metadata.get("utter_action") == faults.RESPONSE for e in actual)
+
+
+@pytest.mark.parametrize("channel", ["telegram", "twilio", "facebook", "socketio"])
+def test_in_process_follows_the_channel_as_the_http_path_does(domain, monkeypatch, channel):
+    tracker = tracker_of(domain, CASES["share checklist"][1]())
+    assert run_action("action_share_checklist", closed_port_url(), domain, tracker, channel) == \
+        over_http("action_share_checklist", domain, tracker, monkeypatch, channel)
+
+
+def test_running_every_action_leaves_tracker_and_domain_unchanged(domain):
+    domain_before = json.dumps(domain.as_dict(), sort_keys=True)
+    for name, events in CASES.values():
+        tracker = tracker_of(domain, events())
+        state_before = json.dumps(tracker.current_state(EventVerbosity.ALL), sort_keys=True)
+        run_action(name, closed_port_url(), domain, tracker)
+        assert json.dumps(tracker.current_state(EventVerbosity.ALL), sort_keys=True) == state_before, name
+    assert json.dumps(domain.as_dict(), sort_keys=True) == domain_before
+
+
+def test_the_request_body_copies_what_an_action_could_change(domain):
+    tracker = tracker_of(domain, CASES["checklist typed 2"][1]())
+    body = inprocess_actions.request_body(RemoteAction("validate_checklist_form", None), tracker, domain)
+    body["tracker"]["latest_message"]["intent"]["name"] = "changed"
+    body["tracker"]["slots"]["data_kind"] = "changed"
+    assert tracker.latest_message.parse_data["intent"]["name"] == "choose"
+    assert tracker.get_slot("data_kind") == "2"
+    assert body["domain"] is domain.as_dict()  # read-only, shared: the test above shows no action writes to it
+
+
+class Broken(Action):
+    def name(self) -> str:
+        return "action_test_broken"
+
+    def run(self, dispatcher, tracker, domain):
+        raise KeyError("boom")
+
+
+class Rejecting(Action):
+    def name(self) -> str:
+        return "action_test_rejecting"
+
+    def run(self, dispatcher, tracker, domain):
+        raise SdkRejection(self.name(), "not now")
+
+
+def with_test_actions(monkeypatch, *actions: Action) -> None:
+    """Adds actions to the executor the patched ``RemoteAction.run`` uses (as if actions/ had them)."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    for action in actions:
+        executor.register_action(action)
+    package = inprocess_actions.InProcessActions()
+    package._executor = executor
+    route = RemoteAction.run.__wrapped__
+    in_process = faults.guarded_run(inprocess_actions.in_process_run(package))
+    monkeypatch.setattr(RemoteAction, "run", inprocess_actions.route(in_process, route.__wrapped__, package))
+
+
+def test_an_action_that_raises_gives_the_apology_and_ends_the_turn(domain, monkeypatch):
+    with_test_actions(monkeypatch, Broken())
+    events = run_action("action_test_broken", closed_port_url(), domain, tracker_of(domain, []))
+    assert isinstance(events[0], BotUttered) and events[0].metadata["utter_action"] == faults.RESPONSE
+    assert events[-1].as_dict()["event"] == "followup"
+
+
+def test_a_rejection_stays_a_rejection(domain, monkeypatch):
+    with_test_actions(monkeypatch, Rejecting())
+    with pytest.raises(ActionExecutionRejection) as raised:
+        run_action("action_test_rejecting", closed_port_url(), domain, tracker_of(domain, []))
+    assert raised.value.action_name == "action_test_rejecting" and "not now" in raised.value.message
+
+
+def test_actions_not_in_the_package_and_the_switch_off_go_over_http(domain, monkeypatch):
+    tracker = tracker_of(domain, CASES["share guidance"][1]())
+    # the action server (a closed port) cannot answer: the HTTP path gives the apology
+    monkeypatch.setenv(inprocess_actions.ENV, "0")
+    events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
+    assert events[0].metadata["utter_action"] == faults.RESPONSE
+    monkeypatch.setenv(inprocess_actions.ENV, "1")
+    events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
+    assert events and events[0].metadata.get("utter_action") != faults.RESPONSE
+    events = run_action("action_not_in_the_package", closed_port_url(), domain, tracker)
+    assert events[0].metadata["utter_action"] == faults.RESPONSE
+
+
+@pytest.mark.parametrize("raw, expected", [("", True), ("1", True), ("true", True), ("0", False), ("off", False),
+                                           ("No", False), ("maybe", True)])
+def test_the_switch_reads_the_environment(raw: str, expected: bool):
+    assert inprocess_actions.enabled({inprocess_actions.ENV: raw}) is expected
+
+
+def test_the_package_is_imported_on_first_use():
+    package = inprocess_actions.InProcessActions()
+    assert package._executor is None
+    assert {"validate_checklist_form", "action_share_checklist", "action_handle_fallback"} <= package.names
