@@ -1,4 +1,6 @@
-"""Small, explicit patches of Rasa 3.6, installed at server start (Rasa 3.6.x only):
+"""Small, explicit patches of Rasa 3.6, installed at server start (Rasa 3.6.x only).
+
+The patches:
 
 - ``runtime.validation``: the action server's answer is checked with a JSON-schema
   validator built once, instead of ``jsonschema.validate``, which checks the schema
