@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +39,23 @@ def freeze() -> int:
     return gc.get_freeze_count()
 
 
-def after_loading(original: LoadMethod) -> LoadMethod:
+def after_loading(original: LoadMethod, prepare: Sequence[Callable[[], object]] = ()) -> LoadMethod:
     """Wraps ``load_agent_on_start``: freezes the objects alive once the model is loaded.
 
     Args:
         original: Rasa's ``rasa.core.run.load_agent_on_start``.
+        prepare: Called after loading and before the freeze, so that what they
+            import or build is frozen too (``runtime.inprocess_actions.preload``).
 
     Returns:
         The replacement coroutine function.
     """
 
     async def load_agent_on_start(*args: Any, **kwargs: Any) -> Any:
-        """Loads the agent as Rasa does, then freezes the objects alive."""
+        """Loads the agent as Rasa does, prepares, then freezes the objects alive."""
         agent = await original(*args, **kwargs)
+        for step in prepare:
+            step()
         started = time.perf_counter()
         frozen = freeze()
         logger.info("garbage collector: %d objects of the loaded server frozen in %.0f ms; "

@@ -62,11 +62,15 @@ def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
     return True
 
 
+class ActionsUnavailable(RuntimeError):
+    """The actions package could not be imported (reported once; every call then fails)."""
+
+
 class InProcessActions:
     """The Rasa SDK executor with the actions of one package, called without HTTP.
 
-    The package is imported at the first call (or the first look at ``names``),
-    so installing the patches imports no action code.
+    The package is imported by ``preload`` once the model is loaded (or at the
+    first call), so installing the patches imports no action code.
     """
 
     def __init__(self, package: str = PACKAGE) -> None:
@@ -77,22 +81,58 @@ class InProcessActions:
         """
         self.package = package
         self._executor: Any = None
+        self._error: Optional[str] = None
 
     @property
     def executor(self) -> Any:
-        """The ``ActionExecutor`` with the package's actions registered (imported on first use)."""
+        """The ``ActionExecutor`` with the package's actions registered (imported on first use).
+
+        Raises:
+            ActionsUnavailable: The package could not be imported (now or before).
+        """
+        if self._error is not None:
+            raise ActionsUnavailable(self._error)
         if self._executor is None:
             from rasa_sdk.executor import ActionExecutor
 
             executor = ActionExecutor()
-            executor.register_package(self.package)
+            try:
+                executor.register_package(self.package)
+            # The SDK logs an ImportError with its traceback and calls sys.exit(1), which
+            # would end the whole Rasa server here (FAQ answers included).
+            except (SystemExit, Exception) as error:  # noqa: BLE001
+                self._error = f"{self.package}/ could not be imported ({error!r}; the log above says why)"
+                raise ActionsUnavailable(self._error) from error
             self._executor = executor
         return self._executor
 
     @property
     def names(self) -> FrozenSet[str]:
-        """The names of the package's actions."""
+        """The names of the package's actions.
+
+        Raises:
+            ActionsUnavailable: The package could not be imported.
+        """
         return frozenset(self.executor.actions)
+
+    def runs(self, action_name: str) -> bool:
+        """Whether this process runs ``action_name``: switched on, and one of the package's actions.
+
+        When the package could not be imported every action counts as the
+        package's, so that its call fails at once into the apology.
+
+        Args:
+            action_name: The action's name.
+
+        Returns:
+            True when the action runs in this process.
+        """
+        if not enabled():
+            return False
+        try:
+            return action_name in self.names
+        except ActionsUnavailable:
+            return True
 
     async def call(self, body: Dict[str, Any], action_name: str) -> Dict[str, Any]:
         """Runs one action call; errors become the exceptions ``RemoteAction.run`` raises for HTTP errors.
@@ -114,6 +154,8 @@ class InProcessActions:
 
         try:
             response = await self.executor.run(body)
+        except ActionsUnavailable as error:
+            raise RasaException(f"Failed to execute custom action '{action_name}': {error}") from error
         except SdkRejection as rejection:
             raise ActionExecutionRejection(rejection.action_name, rejection.message) from rejection
         except Exception as error:  # noqa: BLE001 - as the action server's 500
@@ -121,6 +163,34 @@ class InProcessActions:
         if response is None:
             raise RasaException(f"Failed to execute custom action '{action_name}': no answer")
         return response
+
+
+def preload(actions: InProcessActions) -> bool:
+    """Imports the actions package now (server start) instead of at the first action call.
+
+    The first user of a flow then does not wait for the import, and a package that
+    cannot be imported (``actions/__init__.py`` checks the guidance registry) is
+    reported at start. It is not fatal: FAQ answers need no action, and every
+    action call then fails into the apology of ``runtime.faults``, as when the
+    action server cannot start.
+
+    Args:
+        actions: The package's actions.
+
+    Returns:
+        Whether the package could be imported (always True with ``ACTIONS_IN_PROCESS=0``,
+        which imports nothing).
+    """
+    if not enabled():
+        return True
+    try:
+        count = len(actions.names)
+    except ActionsUnavailable as error:
+        logger.error("the actions of %s/ cannot be loaded, so every flow will answer with the apology: %s",
+                     actions.package, error)
+        return False
+    logger.info("%d actions of %s/ loaded in the Rasa server", count, actions.package)
+    return True
 
 
 def request_body(action: Any, tracker: DialogueStateTracker, domain: Domain) -> Dict[str, Any]:
@@ -185,7 +255,7 @@ def route(in_process: RunMethod, remote: RunMethod, actions: InProcessActions) -
     async def run(self: Any, output_channel: OutputChannel, nlg: NaturalLanguageGenerator,
                   tracker: DialogueStateTracker, domain: Domain) -> List[Event]:
         """Runs the action in this process when it is one of the package's, else through the action server."""
-        chosen = in_process if enabled() and self.name() in actions.names else remote
+        chosen = in_process if actions.runs(self.name()) else remote
         return await chosen(self, output_channel, nlg, tracker, domain)
 
     run.__wrapped__ = remote  # type: ignore[attr-defined]

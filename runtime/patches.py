@@ -91,7 +91,6 @@ def install(version: Optional[str] = None) -> bool:
         logger.warning("runtime patches skipped: RemoteAction has no %s", ", ".join(missing))
         return False
     install_model_load()
-    _install_gc_freeze()
     _install_parse_cache()
     _install_event_types()
     _install_admission()
@@ -101,6 +100,7 @@ def install(version: Optional[str] = None) -> bool:
         _originals[name] = getattr(RemoteAction, name)
     RemoteAction._validate_action_result = _marked(validation.validate_action_result)
     package = inprocess_actions.InProcessActions()
+    _install_gc_freeze(lambda: inprocess_actions.preload(package))
     RemoteAction.run = _marked(local_actions.local_first(inprocess_actions.route(
         faults.guarded_run(inprocess_actions.in_process_run(package)),
         admission.outside_limit(faults.guarded_run(RemoteAction.run)), package)))
@@ -134,11 +134,14 @@ def install_model_load() -> None:
     logger.info("model loaded for prediction only: no training step at load, one spaCy pipeline per name")
 
 
-def _install_gc_freeze() -> None:
+def _install_gc_freeze(*prepare: Callable[[], object]) -> None:
     """Wraps ``rasa.core.run.load_agent_on_start`` with ``runtime.gc_freeze`` once.
 
     ``rasa run`` looks the function up when it registers its listener, after the
     channels (which call ``install``) built their routes.
+
+    Args:
+        *prepare: Run after the model is loaded, before the freeze.
     """
     import rasa.core.run
 
@@ -148,7 +151,7 @@ def _install_gc_freeze() -> None:
     if getattr(current, MARKER, False):
         return
     _originals["load_agent_on_start"] = current
-    rasa.core.run.load_agent_on_start = _marked(gc_freeze.after_loading(current))
+    rasa.core.run.load_agent_on_start = _marked(gc_freeze.after_loading(current, prepare))
 
 
 def _install_parse_cache() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Dict, List
 
 import pytest
@@ -219,3 +220,34 @@ def test_the_package_is_imported_on_first_use():
     package = inprocess_actions.InProcessActions()
     assert package._executor is None
     assert {"validate_checklist_form", "action_share_checklist", "action_handle_fallback"} <= package.names
+
+
+def test_preload_imports_the_package_at_start_unless_switched_off(monkeypatch, caplog):
+    package = inprocess_actions.InProcessActions()
+    monkeypatch.setenv(inprocess_actions.ENV, "0")
+    assert inprocess_actions.preload(package) is True and package._executor is None
+    monkeypatch.setenv(inprocess_actions.ENV, "1")
+    with caplog.at_level(logging.INFO, logger="runtime.inprocess_actions"):
+        assert inprocess_actions.preload(package) is True
+    assert package._executor is not None
+    assert f"{len(package.names)} actions of actions/ loaded in the Rasa server" in caplog.text
+
+
+def test_a_package_that_cannot_be_imported_is_reported_and_every_action_gets_the_apology(
+        domain, monkeypatch, tmp_path, caplog):
+    broken = tmp_path / "broken_actions"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise ImportError('the guidance registry is invalid (test)')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = inprocess_actions.InProcessActions("broken_actions")
+    with caplog.at_level(logging.ERROR):
+        assert inprocess_actions.preload(package) is False  # no SystemExit: the server keeps running
+    assert "cannot be loaded, so every flow will answer with the apology" in caplog.text
+    assert package.runs("action_share_guidance") and package.runs("validate_checklist_form")
+    route = RemoteAction.run.__wrapped__
+    in_process = faults.guarded_run(inprocess_actions.in_process_run(package))
+    monkeypatch.setattr(RemoteAction, "run", inprocess_actions.route(in_process, route.__wrapped__, package))
+    tracker = tracker_of(domain, CASES["share guidance"][1]())
+    for _ in range(2):  # imported once; the second call fails at once as well
+        events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
+        assert events[0].metadata["utter_action"] == faults.RESPONSE

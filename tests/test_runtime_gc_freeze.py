@@ -46,6 +46,22 @@ def test_objects_alive_after_loading_are_frozen_and_later_garbage_is_still_colle
     assert gc.collect() >= 2  # a cycle made after the freeze is still collected
 
 
+def test_preparation_runs_after_loading_and_is_frozen_too(unfrozen):
+    order, made = [], []
+
+    async def load_agent_on_start():
+        order.append("load")
+        return Model()
+
+    def prepare():
+        order.append("prepare")
+        made.append(Model())
+
+    asyncio.run(gc_freeze.after_loading(load_agent_on_start, [prepare])())
+    assert order == ["load", "prepare"]
+    assert not any(obj is made[0] for obj in gc.get_objects())
+
+
 def test_install_wraps_rasas_listener_once():
     assert runtime.install()
     current = rasa.core.run.load_agent_on_start
