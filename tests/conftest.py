@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import pytest
+from aiohttp import web
 from hypothesis import settings
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
@@ -15,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa_sdk import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Property-based tests: the same generated examples on every run by default, so
 # `make test` is reproducible; HYPOTHESIS_PROFILE=explore searches new ones.
@@ -71,3 +73,18 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/webhook"
+
+
+async def with_server(handler: Handler, body: Callable[[str], Awaitable[Any]]) -> Any:
+    """Runs ``body(url)`` while an aiohttp server answers every POST /webhook with ``handler``."""
+    app = web.Application()
+    app.router.add_post("/webhook", handler)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.1)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        return await body(f"http://127.0.0.1:{port}/webhook")
+    finally:
+        await runner.cleanup()

@@ -27,7 +27,7 @@ from rasa_sdk.executor import ActionExecutor
 
 import runtime
 from runtime import faults, inprocess_actions
-from tests.conftest import closed_port_url
+from tests.conftest import closed_port_url, with_server
 from tests.flows_support import in_form, user_message
 
 ENTRY = '/choose{"flow":"checklist"}'
@@ -46,11 +46,17 @@ def tracker_of(domain, events: List[Event], language: str = "nl") -> DialogueSta
         "test-user", [ActionExecuted("action_listen"), SlotSet("language", language)] + events, domain.slots)
 
 
-def run_action(name: str, url: str, domain, tracker: DialogueStateTracker, channel: str = "rest") -> List[Event]:
+async def run_remote_action(name: str, url: str, domain, tracker: DialogueStateTracker,
+                            channel: str = "rest") -> List[Event]:
+    """Rasa's ``RemoteAction`` (patched) with endpoint ``url`` on ``channel``."""
     output = CollectingOutputChannel()
     output.name = lambda: channel  # type: ignore[method-assign]
     action = RemoteAction(name, EndpointConfig(url=url))
-    return asyncio.run(action.run(output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
+    return await action.run(output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+
+
+def run_action(name: str, url: str, domain, tracker: DialogueStateTracker, channel: str = "rest") -> List[Event]:
+    return asyncio.run(run_remote_action(name, url, domain, tracker, channel))
 
 
 def over_http(name: str, domain, tracker: DialogueStateTracker, monkeypatch, channel: str = "rest") -> List[Event]:
@@ -66,24 +72,8 @@ def over_http(name: str, domain, tracker: DialogueStateTracker, monkeypatch, cha
             return web.json_response({"action_name": rejection.action_name, "error": rejection.message}, status=400)
         return web.json_response(answer)
 
-    async def scenario() -> List[Event]:
-        app = web.Application()
-        app.router.add_post("/webhook", webhook)
-        runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.1)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        try:
-            output = CollectingOutputChannel()
-            output.name = lambda: channel  # type: ignore[method-assign]
-            action = RemoteAction(name, EndpointConfig(url=f"http://127.0.0.1:{port}/webhook"))
-            return await action.run(output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
-        finally:
-            await runner.cleanup()
-
     try:
-        return asyncio.run(scenario())
+        return asyncio.run(with_server(webhook, lambda url: run_remote_action(name, url, domain, tracker, channel)))
     finally:
         monkeypatch.delenv(inprocess_actions.ENV)
 

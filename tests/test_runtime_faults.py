@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, List, Tuple
+from typing import Any, List, Tuple
 
 import pytest
 import yaml
@@ -47,11 +47,10 @@ from actions.guidance import load_registry
 from runtime import faults, inprocess_actions
 from runtime.local_actions import LOCAL_ACTIONS
 from scripts.content_rules import references
-from tests.conftest import closed_port_url
+from tests.conftest import Handler, closed_port_url, with_server
 
 ROOT = Path(__file__).resolve().parent.parent
 WALL_LIMIT_S = 2.0
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @pytest.fixture(autouse=True)
@@ -64,21 +63,6 @@ def patched(monkeypatch):
     faults.configure()  # the default time limit, whatever an earlier test set
     yield
     faults.configure()
-
-
-async def with_server(handler: Handler, body: Callable[[str], Awaitable[Any]]) -> Any:
-    """Runs ``body(url)`` while an aiohttp server answers every POST /webhook with ``handler``."""
-    app = web.Application()
-    app.router.add_post("/webhook", handler)
-    runner = web.AppRunner(app, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.1)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    try:
-        return await body(f"http://127.0.0.1:{port}/webhook")
-    finally:
-        await runner.cleanup()
 
 
 async def slow(_: web.Request) -> web.Response:
