@@ -162,11 +162,12 @@ async def unavailable_events(output_channel: OutputChannel, nlg: NaturalLanguage
     return events + reset_events(tracker, domain) + [FollowupAction(ACTION_LISTEN_NAME)]
 
 
-def guarded_run(original: RunMethod) -> RunMethod:
+def guarded_run(original: RunMethod, runner: str = "action server") -> RunMethod:
     """Wraps ``RemoteAction.run`` (Rasa 3.6) with the time limit and the apology.
 
     Args:
-        original: Rasa's ``RemoteAction.run``.
+        original: Rasa's ``RemoteAction.run`` (or ``runtime.inprocess_actions``'s run).
+        runner: Who runs the action, for the log line of a failure.
 
     Returns:
         The replacement ``run``.
@@ -187,7 +188,7 @@ def guarded_run(original: RunMethod) -> RunMethod:
             reason = f"no answer within {limit} s" if isinstance(error, asyncio.TimeoutError) else repr(error)
             if self.name() in slot_mapping_actions(domain):
                 raise RasaException(f"Failed to execute custom action '{self.name()}': {reason}") from error
-            logger.error("action server could not run %s (%s); sending %s", self.name(), reason, RESPONSE)
+            logger.error("%s could not run %s (%s); sending %s", runner, self.name(), reason, RESPONSE)
             return await unavailable_events(output_channel, nlg, tracker, domain)
 
     run.__wrapped__ = original  # type: ignore[attr-defined]

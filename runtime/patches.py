@@ -17,13 +17,15 @@ and a warning is logged: the assistant then behaves as stock Rasa.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SERIES = "3.6."
 MARKER = "_bvo_runtime_patch"
 PATCHED = ("run", "_validate_action_result")
+# Who runs an action of actions/ with ACTIONS_IN_PROCESS=1 (log line of a failure).
+IN_PROCESS_RUNNER = "the Rasa server (actions/ in process)"
 # Rasa's own members, kept when they are replaced (tests and bench/validation.py compare).
 _originals: Dict[str, Callable] = {}
 
@@ -78,7 +80,7 @@ def install(version: Optional[str] = None) -> bool:
     import rasa
     from rasa.core.actions.action import RemoteAction
 
-    from runtime import admission, faults, inprocess_actions, local_actions, validation
+    from runtime import faults, inprocess_actions, local_actions, validation
 
     version = rasa.__version__ if version is None else version
     if not supported(version):
@@ -101,9 +103,7 @@ def install(version: Optional[str] = None) -> bool:
     RemoteAction._validate_action_result = _marked(validation.validate_action_result)
     package = inprocess_actions.InProcessActions()
     _install_gc_freeze(lambda: inprocess_actions.preload(package))
-    RemoteAction.run = _marked(local_actions.local_first(inprocess_actions.route(
-        faults.guarded_run(inprocess_actions.in_process_run(package)),
-        admission.outside_limit(faults.guarded_run(RemoteAction.run)), package)))
+    RemoteAction.run = _marked(action_run(RemoteAction.run, package))
     timeout = faults.configure()
     logger.info("runtime patches active: action answers validated by a prebuilt validator; "
                 "action calls limited to %.1f s, %s when an action fails; run in the server: %s; %s",
@@ -112,6 +112,25 @@ def install(version: Optional[str] = None) -> bool:
                 if inprocess_actions.enabled()
                 else f"none of {package.package}/ ({inprocess_actions.ENV}=0: all on the action server)")
     return True
+
+
+def action_run(original: Callable, package: Any) -> Callable:
+    """The patched ``RemoteAction.run``: local actions, then the package in process, else HTTP.
+
+    Args:
+        original: Rasa's ``RemoteAction.run`` (HTTP to the action server).
+        package: The ``runtime.inprocess_actions.InProcessActions`` to run in process.
+
+    Returns:
+        ``local_first`` over ``route``: in process with the time limit and the apology
+        (``runtime.faults``), or over HTTP with them and outside the admission limit
+        while slow (``runtime.admission``).
+    """
+    from runtime import admission, faults, inprocess_actions, local_actions
+
+    in_process = faults.guarded_run(inprocess_actions.in_process_run(package), runner=IN_PROCESS_RUNNER)
+    over_http = admission.outside_limit(faults.guarded_run(original))
+    return local_actions.local_first(inprocess_actions.route(in_process, over_http, package))
 
 
 def install_model_load() -> None:

@@ -26,7 +26,7 @@ from rasa_sdk import ActionExecutionRejection as SdkRejection
 from rasa_sdk.executor import ActionExecutor
 
 import runtime
-from runtime import faults, inprocess_actions
+from runtime import faults, inprocess_actions, patches
 from tests.conftest import closed_port_url, with_server
 from tests.flows_support import in_form, user_message
 
@@ -161,21 +161,20 @@ class Rejecting(Action):
 
 
 def with_test_actions(monkeypatch, *actions: Action) -> None:
-    """Adds actions to the executor the patched ``RemoteAction.run`` uses (as if actions/ had them)."""
+    """Patches ``RemoteAction.run`` as ``runtime.install`` does, with a package that has these actions too."""
     executor = ActionExecutor()
     executor.register_package("actions")
     for action in actions:
         executor.register_action(action)
     package = inprocess_actions.InProcessActions()
     package._executor = executor
-    route = RemoteAction.run.__wrapped__
-    in_process = faults.guarded_run(inprocess_actions.in_process_run(package))
-    monkeypatch.setattr(RemoteAction, "run", inprocess_actions.route(in_process, route.__wrapped__, package))
+    monkeypatch.setattr(RemoteAction, "run", patches.action_run(patches.original("run"), package))
 
 
-def test_an_action_that_raises_gives_the_apology_and_ends_the_turn(domain, monkeypatch):
+def test_an_action_that_raises_gives_the_apology_and_ends_the_turn(domain, monkeypatch, caplog):
     with_test_actions(monkeypatch, Broken())
     events = run_action("action_test_broken", closed_port_url(), domain, tracker_of(domain, []))
+    assert f"{patches.IN_PROCESS_RUNNER} could not run action_test_broken (RasaException(" in caplog.text
     assert isinstance(events[0], BotUttered) and events[0].metadata["utter_action"] == faults.RESPONSE
     assert events[-1].as_dict()["event"] == "followup"
 
@@ -234,9 +233,7 @@ def test_a_package_that_cannot_be_imported_is_reported_and_every_action_gets_the
         assert inprocess_actions.preload(package) is False  # no SystemExit: the server keeps running
     assert "cannot be loaded, so every flow will answer with the apology" in caplog.text
     assert package.runs("action_share_guidance") and package.runs("validate_checklist_form")
-    route = RemoteAction.run.__wrapped__
-    in_process = faults.guarded_run(inprocess_actions.in_process_run(package))
-    monkeypatch.setattr(RemoteAction, "run", inprocess_actions.route(in_process, route.__wrapped__, package))
+    monkeypatch.setattr(RemoteAction, "run", patches.action_run(patches.original("run"), package))
     tracker = tracker_of(domain, CASES["share guidance"][1]())
     for _ in range(2):  # imported once; the second call fails at once as well
         events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
