@@ -130,7 +130,7 @@ class InProcessActions:
         if not enabled():
             return False
         try:
-            return action_name in self.names
+            return action_name in self.executor.actions  # a dictionary look-up per action call
         except ActionsUnavailable:
             return True
 
