@@ -34,6 +34,7 @@ OWNERS = frozenset({
     "Fraudehelpdesk",
     "RIVM",
     "BVO NL",
+    "113 Zelfmoordpreventie",
 })
 LANGUAGES = ("nl", "en")
 
@@ -51,11 +52,13 @@ TOPICS = frozenset({
     "screening",
     "bvo_contact",
     "emergency",
+    "suicide_prevention",
 })
 # Topics the actions may ask ``links_for``: each needs at least one checked entry.
 # ``check_link`` and ``bvo_contact`` are left out on purpose: the brief lists only
-# URL-only pages for them, so they may only appear as secondary links.
-ACTION_TOPICS = TOPICS - {"check_link", "bvo_contact"}
+# URL-only pages for them, so they may only appear as secondary links; the same for
+# ``suicide_prevention`` (113), which only utter_distress_113 gives.
+ACTION_TOPICS = TOPICS - {"check_link", "bvo_contact", "suicide_prevention"}
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PHONE_RE = re.compile(r"^\d{3,4}( \d{2,4}){0,3}$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 
 import pytest
@@ -18,6 +19,7 @@ from actions.guidance import (
     RegistryError,
     digits,
 )
+from scripts.content_rules import ANY_PHONE_RE
 from tests.extract import PHONE_RE, REGISTRY_FILE
 from tests.test_content import BRIEF
 
@@ -59,7 +61,7 @@ def refused(tmp_path, data) -> str:
 
 
 def test_the_real_registry_is_valid_and_complete(registry):
-    assert len(registry.entries) == 17
+    assert len(registry.entries) == 20
     assert {entry.owner for entry in registry.entries} == OWNERS
     assert set().union(*(entry.topics for entry in registry.entries)) == TOPICS
 
@@ -71,20 +73,27 @@ def test_links_are_exactly_those_of_the_brief_with_its_status(registry, guidance
 
 
 def test_phone_numbers_are_exactly_those_of_the_brief(registry, guidance_rows):
-    brief_numbers = {number for _, says, _ in guidance_rows for number in PHONE_RE.findall(says)}
-    assert brief_numbers == {"088 900 10 00", "0900 8844", "112", "088 786 73 72"}
+    brief_numbers = {number.replace("-", " ") for _, says, _ in guidance_rows
+                     for number in ANY_PHONE_RE.findall(says)}
+    # 113 is a short number: written as "call 113" in the brief's row of 113 Zelfmoordpreventie.
+    brief_numbers |= {"113" for _, says, _ in guidance_rows if re.search(r"\bcall 113\b", says)}
+    assert brief_numbers == {"088 900 10 00", "0900 8844", "112", "088 786 73 72", "113", "0800 0113"}
     assert {entry.number for entry in registry.entries if not entry.is_link} == brief_numbers
 
 
 def test_every_phone_number_is_checked_as_the_brief_saw_them(registry):
     # The Fraudehelpdesk row is "URL only (phone seen)": its number is checked, its page is not.
-    assert all(entry.checked for entry in registry.entries if not entry.is_link)
+    # The 113 numbers are "general public knowledge, not checked against 113's page" (brief).
+    unchecked = {entry.id for entry in registry.entries if not entry.is_link and not entry.checked}
+    assert unchecked == {"suicide_prevention_113_phone", "suicide_prevention_free_phone"}
     assert registry.get("fraudehelpdesk_website").status == URL_ONLY
 
 
 def test_opening_hours_only_where_the_brief_gives_them(registry):
     with_hours = {entry.id: entry.hours["nl"] for entry in registry.entries if entry.hours}
-    assert with_hours == {"cmi_phone": "maandag tot en met vrijdag, 8.30 tot 17.00 uur"}
+    assert with_hours == {"cmi_phone": "maandag tot en met vrijdag, 8.30 tot 17.00 uur",
+                          "suicide_prevention_113_phone": "dag en nacht",
+                          "suicide_prevention_free_phone": "dag en nacht"}
 
 
 def test_every_action_topic_has_a_checked_entry(registry):
@@ -93,7 +102,10 @@ def test_every_action_topic_has_a_checked_entry(registry):
 
 
 def test_checked_dates_are_the_brief_date_documented_in_the_file(registry):
-    assert {entry.checked_on for entry in registry.entries} == {date(2026, 2, 5)}
+    # The 113 entries came with the brief's paragraph of 6 December 2026.
+    dates = {entry.id: entry.checked_on for entry in registry.entries}
+    assert {day for key, day in dates.items() if not key.startswith("suicide_prevention")} == {date(2026, 2, 5)}
+    assert {day for key, day in dates.items() if key.startswith("suicide_prevention")} == {date(2026, 12, 6)}
     assert "2026-02-05" in REGISTRY_FILE.read_text(encoding="utf-8").split("links:")[0]
 
 

@@ -1,0 +1,235 @@
+"""Decides what the answer to one message consists of: pure logic, no Rasa objects.
+
+The parse of a message (``tracker.latest_message``) may carry, besides intent and
+FAQ topic ranking:
+
+* ``questions``: the separate questions of the message and their parses
+  (nlu_components/questions.py);
+* ``feeling``: ``urgent`` and ``emotion`` (nlu_components/feelings.py).
+
+:func:`plan_reply` turns that, and the topics of the previous answer, into a
+list of responses of the domain, in order:
+
+1. urgent help (113 and 112, the police, blackmail) always first and alone;
+2. one short sentence that fits a feeling (anger, fear, grief);
+3. the answers to up to three questions, each a response with its own source
+   line; a note when there were more than three;
+4. a follow-up ("en mijn adres?", "waarom?") that does not clearly name a topic
+   of its own is answered against the topic of the previous answer;
+5. a plain question between two or three close topics gets a short clarifying
+   question with those topics as buttons;
+6. a feeling without a question gets what the person can do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+FAQ_INTENT = "faq"
+FAQ_PREFIX = "utter_faq/"
+MAX_ANSWERS = 3
+# A follow-up keeps its own topic only when the ResponseSelector is this sure of it.
+FOLLOWUP_OWN_TOPIC = 0.7
+# A question part counts as understood from this intent confidence on, and its FAQ
+# topic from this topic confidence on; a part the intent classifier did not
+# understand (a bare "wanneer?") still counts when the topic is this sure.
+PART_MIN_CONFIDENCE = 0.45
+PART_MIN_TOPIC = 0.5
+PART_FALLBACK_TOPIC = 0.8
+FALLBACK_INTENT = "nlu_fallback"
+# One sentence that joins two topics without a verb of its own ("moet ik aangifte
+# doen of mijn bsn laten veranderen?"): both topics are answered when the second
+# likeliest has at least this confidence and the message has a coordinator.
+SECOND_TOPIC = 0.25
+COORDINATORS = (" en ", " of ", " and ", " or ", ", ")
+# Clarify instead of guessing: top topic below this and the next ones this close.
+CLARIFY_BELOW = 0.3
+CLARIFY_GAP = 0.1
+CLARIFY_MAX = 3
+
+URGENT_RESPONSES = {
+    "suicide": "utter_distress_113",
+    "threat": "utter_threat_police",
+    "blackmail": "utter_blackmail",
+}
+ACK_RESPONSES = {"anger": "utter_ack_anger", "fear": "utter_ack_fear", "grief": "utter_ack_grief"}
+ADVICE_RESPONSES = {
+    "anger": "utter_emotion_anger_advice",
+    "fear": "utter_emotion_fear_advice",
+    "grief": "utter_emotion_grief_advice",
+}
+INTENT_RESPONSES = {
+    "medical_question": "utter_medical",
+    "request_human": "utter_human",
+    "out_of_scope": "utter_out_of_scope",
+}
+MORE_QUESTIONS = "utter_more_questions"
+CLARIFY = "utter_clarify"
+REPHRASE = "utter_ask_rephrase"
+
+
+@dataclass
+class ReplyPlan:
+    """What to send.
+
+    Attributes:
+        responses: Response names of the domain, in order.
+        topics: FAQ topics answered (for the next turn's follow-ups).
+        clarify: Topics offered as buttons in a clarifying question.
+    """
+
+    responses: List[str] = field(default_factory=list)
+    topics: List[str] = field(default_factory=list)
+    clarify: List[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a message: intent, its confidence and the FAQ topic ranking."""
+
+    intent: Optional[str]
+    confidence: float
+    topics: Sequence[Mapping[str, Any]]
+
+    @property
+    def top_topic(self) -> Optional[str]:
+        """The likeliest FAQ topic, if any."""
+        return str(self.topics[0]["topic"]) if self.topics else None
+
+    @property
+    def top_confidence(self) -> float:
+        """The ResponseSelector's confidence in the likeliest topic."""
+        return float(self.topics[0]["confidence"]) if self.topics else 0.0
+
+
+def question_of_message(parse: Mapping[str, Any]) -> Question:
+    """The whole message as one question.
+
+    Args:
+        parse: ``tracker.latest_message``.
+    """
+    intent = parse.get("intent") or {}
+    selector = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {})
+    topics = []
+    for item in (selector.get("ranking") or [])[:CLARIFY_MAX]:
+        key = str(item.get("intent_response_key") or "")
+        topics.append({"topic": key.split("/", 1)[-1], "confidence": float(item.get("confidence") or 0)})
+    return Question(intent=intent.get("name"), confidence=float(intent.get("confidence") or 0), topics=topics)
+
+
+def parts_of(parse: Mapping[str, Any]) -> List[Question]:
+    """The separate questions of a message, as the QuestionCollector stored them."""
+    stored = (parse.get("questions") or {}).get("parts") or []
+    return [Question(intent=p.get("intent"), confidence=float(p.get("confidence") or 0),
+                     topics=p.get("topics") or []) for p in stored]
+
+
+def _response_for(question: Question, alone: bool) -> Optional[str]:
+    if (not alone and question.intent == FALLBACK_INTENT and question.top_topic
+            and question.top_confidence >= PART_FALLBACK_TOPIC):
+        return FAQ_PREFIX + question.top_topic
+    if question.intent == FAQ_INTENT and question.top_topic:
+        if alone or (question.confidence >= PART_MIN_CONFIDENCE and question.top_confidence >= PART_MIN_TOPIC):
+            return FAQ_PREFIX + question.top_topic
+        return None
+    response = INTENT_RESPONSES.get(question.intent or "")
+    if response and (alone or question.confidence >= PART_MIN_CONFIDENCE):
+        return response
+    return None
+
+
+def _close_topics(question: Question) -> List[str]:
+    if question.intent != FAQ_INTENT or len(question.topics) < 2:
+        return []
+    top = question.top_confidence
+    if top >= CLARIFY_BELOW:
+        return []
+    close = [str(t["topic"]) for t in question.topics if top - float(t["confidence"]) <= CLARIFY_GAP]
+    return close[:CLARIFY_MAX] if len(close) >= 2 else []
+
+
+def _second_topic(whole: Question, text: str) -> Optional[str]:
+    """The second likeliest topic of a message that joins two questions in one clause, if any."""
+    if whole.intent != FAQ_INTENT or len(whole.topics) < 2:
+        return None
+    padded = f" {text.lower()} "
+    if not any(c in padded for c in COORDINATORS):
+        return None
+    second = whole.topics[1]
+    return str(second["topic"]) if float(second["confidence"]) >= SECOND_TOPIC else None
+
+
+def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str], followup: bool) -> ReplyPlan:
+    """Plans the reply to one message.
+
+    Args:
+        parse: ``tracker.latest_message`` (intent, response_selector, questions, feeling).
+        previous_topics: FAQ topics of the assistant's previous answer, oldest first.
+        followup: True when the message is a short follow-up (understanding.followup).
+
+    Returns:
+        The plan; ``responses`` is never empty.
+    """
+    plan = ReplyPlan()
+    feeling = parse.get("feeling") or {}
+    urgent = URGENT_RESPONSES.get(feeling.get("urgent") or "")
+    if urgent:
+        plan.responses.append(urgent)
+        return plan
+    ack = ACK_RESPONSES.get(feeling.get("emotion") or "")
+    if ack:
+        plan.responses.append(ack)
+
+    whole = question_of_message(parse)
+    parts = parts_of(parse)
+    answers: List[str] = []
+    if len(parts) > 1:
+        for part in parts:
+            response = _response_for(part, alone=False)
+            if response and response not in answers:
+                answers.append(response)
+        if len(answers) < 2:
+            answers = []  # one question after all: the whole message says more than its part
+    if not answers:
+        answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack))
+        second = _second_topic(whole, str(parse.get("text") or "")) if answers and not followup else None
+        if second and FAQ_PREFIX + second not in answers:
+            answers.append(FAQ_PREFIX + second)
+    if plan.clarify:
+        plan.responses.append(CLARIFY)
+        return plan
+    if len([a for a in answers if a.startswith(FAQ_PREFIX)]) > 1:
+        answers = [a for a in answers if a != INTENT_RESPONSES["out_of_scope"]]
+    shown = answers[:MAX_ANSWERS]
+    plan.responses.extend(shown)
+    plan.topics = [a[len(FAQ_PREFIX):] for a in shown if a.startswith(FAQ_PREFIX)]
+    asked = int((parse.get("questions") or {}).get("count") or 0)
+    if len(answers) > MAX_ANSWERS or asked > MAX_ANSWERS:
+        plan.responses.append(MORE_QUESTIONS)
+    if not shown:
+        emotion = feeling.get("emotion")
+        plan.responses.append(ADVICE_RESPONSES.get(emotion or "", REPHRASE))
+    plan.responses = list(dict.fromkeys(plan.responses))
+    return plan
+
+
+def _single_answer(whole: Question, previous_topics: Sequence[str], followup: bool,
+                   plan: ReplyPlan, emotional: bool = False) -> List[str]:
+    if followup and previous_topics:
+        own = whole.top_topic
+        if own and whole.top_confidence >= FOLLOWUP_OWN_TOPIC and own not in previous_topics:
+            if whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope") or whole.confidence < FOLLOWUP_OWN_TOPIC:
+                return [FAQ_PREFIX + own]
+        if whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope", None) or whole.confidence < FOLLOWUP_OWN_TOPIC:
+            return [FAQ_PREFIX + previous_topics[-1]]
+    close = _close_topics(whole)
+    if close and not followup:
+        if emotional:
+            return []  # a feeling and no clear question: the advice for the feeling, not a quiz
+        plan.clarify = close
+        return []
+    if followup and whole.intent == FAQ_INTENT and whole.top_confidence < CLARIFY_BELOW:
+        return []  # "waarom?" with nothing before it
+    response = _response_for(whole, alone=True)
+    return [response] if response else []

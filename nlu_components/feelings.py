@@ -1,0 +1,60 @@
+"""Recognises the feeling of a message and the messages that need urgent help.
+
+Adds ``feeling`` (``{"urgent": ..., "emotion": ...}``, see
+``understanding.emotion``) to the parse. A message that needs urgent help
+(suicidal thoughts, a threat to someone's safety, blackmail) gets the intent
+``urgent_help`` whatever the classifiers said: no model may miss these. An
+emotional message that the classifiers did not understand gets
+``express_emotion``, so the person hears a kind word and what they can do,
+instead of "I do not understand". Must come after the classifiers.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.stateless import StatelessComponent
+from understanding.emotion import read_feeling
+
+FEELING = "feeling"
+URGENT_INTENT = "urgent_help"
+EMOTION_INTENT = "express_emotion"
+# Intents that mean "not understood": an emotional message then becomes express_emotion.
+NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
+# Button payloads and commands are never overridden.
+COMMAND_PREFIX = "/"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class FeelingDetector(StatelessComponent):
+    """Adds ``feeling`` and overrides the intent for urgent and emotional messages."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Reads the feeling of every message.
+
+        Args:
+            messages: Messages after intent classification.
+
+        Returns:
+            The same messages.
+        """
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith(COMMAND_PREFIX):
+                continue
+            feeling = read_feeling(text)
+            if feeling.urgent is None and feeling.emotion is None:
+                continue
+            message.set(FEELING, {"urgent": feeling.urgent, "emotion": feeling.emotion}, add_to_output=True)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if feeling.urgent is not None:
+                message.set(INTENT, {INTENT_NAME_KEY: URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
+                            add_to_output=True)
+            elif intent in NOT_UNDERSTOOD and not (message.get("questions") or {}).get("parts"):
+                message.set(INTENT, {INTENT_NAME_KEY: EMOTION_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
+                            add_to_output=True)
+        return messages

@@ -1,0 +1,45 @@
+"""Recognises short messages that lean on the previous turn ("en mijn adres?", "waarom?").
+
+Such a message is answered against the topic of the previous answer when it
+does not clearly name a topic of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from understanding.emotion import fold
+
+MAX_WORDS = 9
+STARTS = re.compile(
+    r"^(?:en|ook|of|maar|dus|dan|oke?|ok[eé]?|ah|aha|hm+|ja|nee|and|also|but|so|what about|how about|"
+    r"hoe zit het met|hoe zit dat met|en als|en wat als|en dan|en nu|en waar|en wie)\b"
+)
+ANAPHORA = re.compile(
+    r"\b(?:dat|die|dit|daar|daarvan|daarover|daarmee|dan|ervan|hun|zij|ze|those|that|this|them|it|there)\b"
+)
+BARE_QUESTION = re.compile(
+    r"^(?:waarom|waarom niet|hoezo|hoe dan|hoe|wanneer|wanneer dan|waar|wie|welke|hoeveel|sinds wanneer|"
+    r"why|why not|how|when|where|who|which|how many|really|echt|serieus|wat betekent dat|what does that mean)\W*$"
+)
+WORD = re.compile(r"\w+")
+
+
+def is_followup(text: str) -> bool:
+    """True when a message is short and leans on what was said before.
+
+    Args:
+        text: The message.
+
+    Returns:
+        True for "en mijn adres?", "waarom?", "hoeveel daarvan?", "is dat erg?" and the like.
+    """
+    folded = fold(text)
+    words = WORD.findall(folded)
+    if not words or len(words) > MAX_WORDS:
+        return False
+    if BARE_QUESTION.match(folded):
+        return True
+    if STARTS.match(folded):
+        return True
+    return len(words) <= 6 and bool(ANAPHORA.search(folded))

@@ -1,0 +1,225 @@
+"""Finds the separate questions in one message.
+
+A message is cut into sentences (question marks, full stops, exclamation marks,
+line breaks, numbered or bulleted list items). A sentence that is no question
+("Ik heb een brief gekregen.") is context: it is joined to the question after it,
+or, at the end, to the question before it. A question is cut once more where a
+coordinator ("en", "of", "and", "or", a comma) joins two clauses that each have a
+verb and the second starts like a question of its own ("... en moet ik iets doen
+met mijn bsn?"). A single question that merely contains "en" ("zijn mijn naam en
+adres gelekt?") stays whole, because "adres gelekt" does not start like a question.
+
+The cut works on plain tokens; the part-of-speech tags of spaCy, when given, only
+add verbs the word lists miss.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Sequence
+
+QUESTION_WORDS = frozenset(
+    """
+    wat wie wiens waar waarom wanneer hoe hoeveel hoelang welke welk waarmee waarover waardoor
+    waarvoor waarheen vanwaar
+    what who whom whose where why when how which
+    """.split()
+)
+# Finite verbs that start a yes/no question ("moet ik ...", "zijn mijn ...", "can I ...").
+FINITE_VERBS = frozenset(
+    """
+    is zijn ben bent was waren heb hebt heeft hebben had hadden kan kun kunt kunnen kon konden
+    moet moeten mag mogen wil wilt willen wordt worden werd werden zal zult zullen zou zouden
+    krijg krijgt krijgen kreeg gaat gaan ga doe doet doen weet weten staat staan zit zitten
+    komt komen klopt kloppen hoef hoeft hoeven blijf blijft blijven loop loopt lopen
+    are am were do does did can could should will would have has may must shall
+    """.split()
+)
+# A sentence with one of these asks something without a question mark ("ik wil weten ...").
+ASKING_PHRASES = (
+    "ik wil weten", "wil graag weten", "ik vraag me af", "vraag mij af", "ik vroeg me af",
+    "kunt u mij vertellen", "kun je mij vertellen", "kunt u uitleggen", "leg uit", "graag uitleg",
+    "i want to know", "i would like to know", "i wonder", "can you tell me", "please explain",
+)
+COORDINATORS = frozenset({"en", "of", "and", "or", "&", "+", "maar", "but"})
+# Words that may stand between the coordinator and the question's first word ("en ook", "and also").
+FILLERS = frozenset({"ook", "verder", "dan", "daarnaast", "nog", "also", "then", "wat", "ok", "oke"})
+LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.):]?|[a-c][.)]|[-*•·])\s+")
+# Marks a list item so that it counts as a question of its own ("2) mijn uitslag").
+ITEM = "\u2063"
+SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[^\d\s][.])\s+|\n+")
+TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
+MIN_PART_WORDS = 2
+# A short part that only points back ("kan dat?", "zit dat er ook in?") belongs to the question before it.
+ANAPHORS = frozenset({"dat", "dit", "die", "het", "er", "daar", "daarvan", "ervan", "that", "it", "this", "those"})
+DEPENDENT_MAX_WORDS = 5
+
+# A callable that tells, for a list of words, which are verbs (spaCy's tags); optional.
+VerbTagger = Callable[[Sequence[str]], Sequence[bool]]
+
+
+@dataclass(frozen=True)
+class Split:
+    """The questions found in a message.
+
+    Attributes:
+        questions: The question texts in order, each with its context sentences.
+        is_split: True when more than one question was found.
+    """
+
+    questions: List[str]
+
+    @property
+    def is_split(self) -> bool:
+        """True when the message holds more than one question."""
+        return len(self.questions) > 1
+
+
+def words_of(text: str) -> List[str]:
+    """Lower-case word tokens of ``text`` (punctuation left out)."""
+    return [t.lower() for t in TOKEN.findall(text) if re.match(r"\w", t)]
+
+
+def sentences_of(text: str) -> List[str]:
+    """Cuts ``text`` into sentences and list items, keeping their end marks."""
+    pieces: List[str] = []
+    lines = [line for line in re.split(r"\n+", text) if line.strip()]
+    listed = sum(bool(LIST_MARKER.match(line)) for line in lines) >= 2
+    for line in lines:
+        item = listed and bool(LIST_MARKER.match(line))
+        line = LIST_MARKER.sub("", line) if item or not listed else line
+        for number, piece in enumerate(p for p in SENTENCE_END.split(line) if p and p.strip()):
+            pieces.append((ITEM if item and number == 0 else "") + piece.strip())
+    return pieces
+
+
+def is_question(sentence: str) -> bool:
+    """True when a sentence asks something: a list item, a question mark, a question word or verb first, or an asking phrase."""
+    if sentence.startswith(ITEM) or sentence.rstrip().endswith("?"):
+        return True
+    words = words_of(sentence)
+    if not words:
+        return False
+    lowered = " ".join(words)
+    if any(phrase in lowered for phrase in ASKING_PHRASES):
+        return True
+    first = words[0]
+    return first in QUESTION_WORDS or (first in FINITE_VERBS and len(words) >= 3)
+
+
+def _starts_question(words: Sequence[str]) -> bool:
+    rest = list(words)
+    while rest and rest[0] in FILLERS and len(rest) > 1 and rest[1] not in {"is", "zijn"} | QUESTION_WORDS | FINITE_VERBS:
+        rest = rest[1:]
+    while rest and rest[0] in FILLERS - {"wat"} and len(rest) > 1:
+        rest = rest[1:]
+    return bool(rest) and (rest[0] in QUESTION_WORDS or rest[0] in FINITE_VERBS)
+
+
+def is_dependent(words: Sequence[str]) -> bool:
+    """True for a short part that only points back to what came before ("kan dat?")."""
+    words = [w for w in words if re.match(r"\w", w)]
+    return len(words) <= DEPENDENT_MAX_WORDS and any(w in ANAPHORS for w in words) and not any(
+        w in QUESTION_WORDS for w in words)
+
+
+def _has_verb(words: Sequence[str], verbs: Optional[Sequence[bool]]) -> bool:
+    if any(w in FINITE_VERBS or w in QUESTION_WORDS for w in words):
+        return True
+    return bool(verbs) and any(verbs)
+
+
+def split_clauses(sentence: str, tagger: Optional[VerbTagger] = None) -> List[str]:
+    """Cuts one question sentence where a coordinator joins two questions.
+
+    Args:
+        sentence: One sentence.
+        tagger: Optional verb tagger (spaCy's part-of-speech tags).
+
+    Returns:
+        One or more parts; the coordinator itself is dropped.
+    """
+    tokens = TOKEN.findall(sentence)
+    words = [t.lower() for t in tokens]
+    verbs = list(tagger(tokens)) if tagger else None
+    cuts: List[int] = []
+    start = 0
+    for i, word in enumerate(words):
+        if word not in COORDINATORS and word != ",":
+            continue
+        left = [w for w in words[start:i] if re.match(r"\w", w)]
+        right = [w for w in words[i + 1:] if re.match(r"\w", w)]
+        if word == "," and right and right[0] in COORDINATORS:
+            continue  # the coordinator right after decides
+        if len(left) < MIN_PART_WORDS or len(right) < MIN_PART_WORDS:
+            continue
+        if not _starts_question(right) or is_dependent(right):
+            continue
+        left_verbs = verbs[start:i] if verbs else None
+        if not _has_verb(left, left_verbs):
+            continue
+        cuts.append(i)
+        start = i + 1
+    if not cuts:
+        return [sentence.strip()]
+    parts: List[str] = []
+    previous = 0
+    for cut in cuts:
+        parts.append(" ".join(tokens[previous:cut]))
+        previous = cut + 1
+    parts.append(" ".join(tokens[previous:]))
+    return [_tidy(p) for p in parts if p.strip(" ,")]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+([?.!,])", r"\1", text).strip(" ,")
+    return text
+
+
+LEADING_COORDINATOR = re.compile(r"^(?:en|of|and|or|maar|but)\s+", re.IGNORECASE)
+
+
+def split_questions(text: str, tagger: Optional[VerbTagger] = None) -> Split:
+    """Finds the separate questions in a message.
+
+    Args:
+        text: The whole message.
+        tagger: Optional verb tagger.
+
+    Returns:
+        The questions, each with the context sentences that belong to it. A
+        message without any question is one "question": the whole text.
+    """
+    sentences = sentences_of(text)
+    groups: List[List[str]] = []
+    context: List[str] = []
+    for sentence in sentences:
+        if (groups and not context and not sentence.startswith(ITEM) and is_question(sentence)
+                and is_dependent(words_of(sentence))):
+            groups[-1].append(sentence)
+            continue
+        if is_question(sentence):
+            clauses = split_clauses(sentence.replace(ITEM, ""), tagger)
+            first = " ".join([*context, clauses[0]]).strip()
+            groups.append([first])
+            groups.extend([clause] for clause in clauses[1:])
+            context = []
+        else:
+            context.append(sentence)
+    if not groups:
+        return Split(questions=[text.strip()] if text.strip() else [])
+    if context:
+        groups[-1].append(" ".join(context))
+    questions = [" ".join(g).replace(ITEM, "").strip() for g in groups]
+    if len(questions) > 1:
+        questions = [LEADING_COORDINATOR.sub("", q) for q in questions]
+    return Split(questions=_merge_duplicates(questions))
+
+
+def _merge_duplicates(questions: List[str]) -> List[str]:
+    seen: List[str] = []
+    for question in questions:
+        if question.lower() not in (q.lower() for q in seen):
+            seen.append(question)
+    return seen
