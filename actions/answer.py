@@ -15,9 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import language_of
-from actions.reply_plan import CLARIFY, FAQ_PREFIX, plan_reply
+from actions.reply_plan import ANAPHORIC, CLARIFY, ELLIPTIC, FAQ_PREFIX, plan_reply
 from actions.topics import load_catalogue
-from understanding.followup import is_followup
+from understanding.followup import is_anaphoric, is_followup
 
 MAX_CLARIFY = 3
 
@@ -65,7 +65,8 @@ def send_answer(dispatcher: CollectingDispatcher, message: Mapping[str, Any],
         language: ``nl`` or ``en``, for the titles of a clarifying question's buttons.
     """
     text = str(message.get("text") or "")
-    plan = plan_reply(message, previous_topics(events), is_followup(text))
+    followup = (ANAPHORIC if is_anaphoric(text) else ELLIPTIC) if is_followup(text) else None
+    plan = plan_reply(message, previous_topics(events), followup)
     for response in plan.responses:
         if response == CLARIFY:
             response, values = clarify_values(plan.clarify, language)

@@ -24,13 +24,18 @@ list of responses of the domain, in order:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, List, Mapping, Optional, Sequence
 
 FAQ_INTENT = "faq"
 FAQ_PREFIX = "utter_faq/"
 MAX_ANSWERS = 3
-# A follow-up keeps its own topic only when the ResponseSelector is this sure of it.
+# A follow-up keeps its own topic only when the ResponseSelector is this sure of it;
+# one that points back ("die groep", "wanneer dan") only when it is nearly certain.
 FOLLOWUP_OWN_TOPIC = 0.7
+ANAPHORIC_OWN_TOPIC = 0.95
+# Intents a follow-up often gets by mistake ("en mijn telefoonnummer?" sounds like
+# asking for a person): below this confidence the context decides.
+FOLLOWUP_INTENT_TRUSTED = 0.95
 # A question part counts as understood from this intent confidence on, and its FAQ
 # topic from this topic confidence on; a part the intent classifier did not
 # understand (a bare "wanneer?") still counts when the topic is this sure.
@@ -130,7 +135,8 @@ def _response_for(question: Question, alone: bool) -> Optional[str]:
             and question.top_confidence >= PART_FALLBACK_TOPIC):
         return FAQ_PREFIX + question.top_topic
     if question.intent == FAQ_INTENT and question.top_topic:
-        if alone or (question.confidence >= PART_MIN_CONFIDENCE and question.top_confidence >= PART_MIN_TOPIC):
+        sure = question.confidence >= PART_MIN_CONFIDENCE and question.top_confidence >= PART_MIN_TOPIC
+        if alone or sure:
             return FAQ_PREFIX + question.top_topic
         return None
     response = INTENT_RESPONSES.get(question.intent or "")
@@ -160,13 +166,20 @@ def _second_topic(whole: Question, text: str) -> Optional[str]:
     return str(second["topic"]) if float(second["confidence"]) >= SECOND_TOPIC else None
 
 
-def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str], followup: bool) -> ReplyPlan:
+ANAPHORIC = "anaphoric"
+ELLIPTIC = "elliptic"
+
+
+def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
+               followup: Optional[str]) -> ReplyPlan:
     """Plans the reply to one message.
 
     Args:
         parse: ``tracker.latest_message`` (intent, response_selector, questions, feeling).
         previous_topics: FAQ topics of the assistant's previous answer, oldest first.
-        followup: True when the message is a short follow-up (understanding.followup).
+        followup: None, or for a short follow-up (understanding.followup) ``"anaphoric"``
+            when it points back ("die groep", "waarom?") and ``"elliptic"`` otherwise
+            ("en mijn adres?").
 
     Returns:
         The plan; ``responses`` is never empty.
@@ -214,14 +227,16 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str], followu
     return plan
 
 
-def _single_answer(whole: Question, previous_topics: Sequence[str], followup: bool,
+def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Optional[str],
                    plan: ReplyPlan, emotional: bool = False) -> List[str]:
     if followup and previous_topics:
-        own = whole.top_topic
-        if own and whole.top_confidence >= FOLLOWUP_OWN_TOPIC and own not in previous_topics:
-            if whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope") or whole.confidence < FOLLOWUP_OWN_TOPIC:
+        context_decides = (whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope", None)
+                           or whole.confidence < FOLLOWUP_INTENT_TRUSTED)
+        if context_decides:
+            own = whole.top_topic
+            needed = ANAPHORIC_OWN_TOPIC if followup == ANAPHORIC else FOLLOWUP_OWN_TOPIC
+            if own and whole.top_confidence >= needed and own not in previous_topics:
                 return [FAQ_PREFIX + own]
-        if whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope", None) or whole.confidence < FOLLOWUP_OWN_TOPIC:
             return [FAQ_PREFIX + previous_topics[-1]]
     close = _close_topics(whole)
     if close and not followup:

@@ -34,7 +34,8 @@ PART_OF = "question_part_of"
 GROUP = "question_group"
 RETRIEVAL_INTENT = "faq"
 # Intents of a question part that the answer action can answer.
-ANSWERABLE = frozenset({RETRIEVAL_INTENT, "medical_question", "request_human", "out_of_scope", "express_emotion"})
+ANSWERABLE = frozenset({RETRIEVAL_INTENT, "medical_question", "request_human", "out_of_scope",
+                        "express_emotion"})
 # The intent of the whole message is left alone for these (buttons, language, feedback).
 KEEP_INTENTS = frozenset({"change_language", "feedback_positive", "feedback_negative",
                           "feedback_reason", "something_else", "urgent_help"})
@@ -56,7 +57,8 @@ def topic_ranking(message: Message) -> List[Dict[str, Any]]:
     ranking = []
     for item in (selector.get("ranking") or [])[:RANKING_SIZE]:
         key = str(item.get("intent_response_key") or "")
-        ranking.append({"topic": key.split("/", 1)[-1], "confidence": round(float(item.get("confidence") or 0), 4)})
+        confidence = round(float(item.get("confidence") or 0), 4)
+        ranking.append({"topic": key.split("/", 1)[-1], "confidence": confidence})
     return ranking
 
 

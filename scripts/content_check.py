@@ -115,6 +115,12 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_checklist_more": "question",
     "utter_ask_feedback": "question",
     "utter_ask_feedback_reason": "question",
+    "utter_clarify": "question",
+    "utter_clarify_three": "question",
+    # one short kind sentence before the answer (actions/reply_plan.py)
+    "utter_ack_anger": "greeting",
+    "utter_ack_fear": "greeting",
+    "utter_ack_grief": "greeting",
     # notices: what the assistant is, can or cannot do, and where to go instead
     "utter_iamabot": "notice",
     "utter_out_of_scope": "notice",
@@ -131,6 +137,8 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_flow_left": "notice",
     "utter_language_changed": "notice",
     "utter_action_unavailable": "notice",
+    "utter_more_questions": "notice",
+    "utter_emotion_grief_advice": "notice",
     # filled in by the actions with links from the registry (which holds their owners)
     "utter_guidance_links": "template",
 }

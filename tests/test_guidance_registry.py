@@ -20,7 +20,7 @@ from actions.guidance import (
     digits,
 )
 from scripts.content_rules import ANY_PHONE_RE
-from tests.extract import PHONE_RE, REGISTRY_FILE
+from tests.extract import REGISTRY_FILE
 from tests.test_content import BRIEF
 
 

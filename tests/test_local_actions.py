@@ -95,9 +95,10 @@ def test_a_local_action_that_fails_sends_nothing_and_logs(domain, monkeypatch, c
     assert "local action action_offer_feedback failed" in caplog.text
 
 
-def test_only_session_starts_and_bot_messages_are_read(domain):
+def test_only_session_starts_user_turns_and_bot_messages_are_read(domain):
     events = [ActionExecuted("action_listen"), SessionStarted(), *faq_turn(domain, "what_happened", "nl")]
     tracker = DialogueStateTracker.from_events("u", events, domain.slots)
     read = local_actions.session_event_dicts(tracker)
-    assert [event["event"] for event in read] == ["session_started", "bot"]
-    assert read[1]["metadata"]["utter_action"] == "utter_faq/what_happened"
+    assert [event["event"] for event in read] == ["session_started", "user", "bot"]
+    assert read[1] == {"event": "user"}  # no text, no parse data: the answer action needs only the turn
+    assert read[2]["metadata"]["utter_action"] == "utter_faq/what_happened"

@@ -309,12 +309,12 @@ def faq_rule_actions() -> List[str]:
     return actions
 
 
-def test_faq_answers_use_only_utter_faq_which_never_calls_the_action_server():
-    """utter_faq is answered by Rasa itself; the only other action, the feedback question, runs in the server."""
+def test_faq_answers_never_call_the_action_server():
+    """The answer action and the feedback question after it both run in the Rasa server."""
     actions = faq_rule_actions()
-    assert actions and actions[0] == "utter_faq"
-    assert set(actions) - {"utter_faq"} <= set(LOCAL_ACTIONS)
-    # The domain as training builds it (with the retrieval intent faq from the NLU data).
+    assert actions and actions[0] == "action_answer"
+    assert set(actions) <= set(LOCAL_ACTIONS)
+    # The FAQ answers themselves are retrieval responses that Rasa renders without the action server.
     importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain"),
                                                      [str(ROOT / "data")])
     trained_domain = importer.get_domain()

@@ -20,9 +20,16 @@ ANAPHORA = re.compile(
 )
 BARE_QUESTION = re.compile(
     r"^(?:waarom|waarom niet|hoezo|hoe dan|hoe|wanneer|wanneer dan|waar|wie|welke|hoeveel|sinds wanneer|"
-    r"why|why not|how|when|where|who|which|how many|really|echt|serieus|wat betekent dat|what does that mean)\W*$"
+    r"why|why not|how|when|where|who|which|how many|really|echt|serieus|wat betekent dat|"
+    r"what does that mean)\W*$"
 )
 WORD = re.compile(r"\w+")
+
+
+def is_anaphoric(text: str) -> bool:
+    """True when a follow-up points back ("hoe groot is die groep?", "wanneer dan", "waarom?")."""
+    folded = fold(text)
+    return bool(BARE_QUESTION.match(folded) or ANAPHORA.search(folded))
 
 
 def is_followup(text: str) -> bool:

@@ -44,7 +44,7 @@ ASKING_PHRASES = (
 )
 COORDINATORS = frozenset({"en", "of", "and", "or", "&", "+", "maar", "but"})
 # Words that may stand between the coordinator and the question's first word ("en ook", "and also").
-FILLERS = frozenset({"ook", "verder", "dan", "daarnaast", "nog", "also", "then", "wat", "ok", "oke"})
+FILLERS = frozenset({"ook", "verder", "dan", "daarnaast", "nog", "also", "then", "ok", "oke"})
 LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.):]?|[a-c][.)]|[-*•·])\s+")
 # Marks a list item so that it counts as a question of its own ("2) mijn uitslag").
 ITEM = "\u2063"
@@ -52,7 +52,8 @@ SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[^\d\s][.])\s+|\n+")
 TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 MIN_PART_WORDS = 2
 # A short part that only points back ("kan dat?", "zit dat er ook in?") belongs to the question before it.
-ANAPHORS = frozenset({"dat", "dit", "die", "het", "er", "daar", "daarvan", "ervan", "that", "it", "this", "those"})
+ANAPHORS = frozenset({"dat", "dit", "die", "het", "er", "daar", "daarvan", "ervan",
+                      "that", "it", "this", "those"})
 DEPENDENT_MAX_WORDS = 5
 
 # A callable that tells, for a list of words, which are verbs (spaCy's tags); optional.
@@ -95,7 +96,10 @@ def sentences_of(text: str) -> List[str]:
 
 
 def is_question(sentence: str) -> bool:
-    """True when a sentence asks something: a list item, a question mark, a question word or verb first, or an asking phrase."""
+    """True when a sentence asks something.
+
+    A list item, a question mark, a question word or verb first, or an asking phrase.
+    """
     if sentence.startswith(ITEM) or sentence.rstrip().endswith("?"):
         return True
     words = words_of(sentence)
@@ -110,9 +114,7 @@ def is_question(sentence: str) -> bool:
 
 def _starts_question(words: Sequence[str]) -> bool:
     rest = list(words)
-    while rest and rest[0] in FILLERS and len(rest) > 1 and rest[1] not in {"is", "zijn"} | QUESTION_WORDS | FINITE_VERBS:
-        rest = rest[1:]
-    while rest and rest[0] in FILLERS - {"wat"} and len(rest) > 1:
+    while len(rest) > 1 and rest[0] in FILLERS:
         rest = rest[1:]
     return bool(rest) and (rest[0] in QUESTION_WORDS or rest[0] in FINITE_VERBS)
 

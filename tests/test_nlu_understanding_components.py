@@ -1,0 +1,90 @@
+"""The NLU components around the classifiers: question parts, feelings, follow-ups (real Message objects)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.feelings import FeelingDetector
+from nlu_components.followups import FollowupDetector
+from nlu_components.questions import GROUP, PART_OF, QuestionCollector, QuestionSplitter
+
+
+def message(text: str, intent: str = "faq", confidence: float = 0.9) -> Message:
+    return Message(data={"text": text, "intent": {"name": intent, "confidence": confidence}})
+
+
+def classify(messages: List[Message], results: Dict[str, Dict[str, Any]]) -> None:
+    """Stands in for DIET and the ResponseSelector: sets intent and topic ranking per part text."""
+    for item in messages:
+        if item.get(PART_OF) is None:
+            continue
+        intent, topic, confidence = results[item.get("text")]
+        item.set("intent", {"name": intent, "confidence": confidence})
+        item.set("response_selector", {"faq": {"ranking": [
+            {"intent_response_key": f"faq/{topic}", "confidence": confidence}]}})
+
+
+def test_parts_are_added_after_their_message_then_collected_without_text():
+    original = message("welk lab was het, en zijn mijn mail en telefoon weg?", "nlu_fallback", 0.4)
+    single = message("welke gegevens zijn gestolen?")
+    messages = QuestionSplitter().process([original, single])
+    assert [m.get("text") for m in messages] == [original.get("text"), "welk lab was het",
+                                                  "zijn mijn mail en telefoon weg?", single.get("text")]
+    assert messages[1].get(PART_OF) == original.get(GROUP)
+    classify(messages, {"welk lab was het": ("faq", "which_lab", 0.97),
+                        "zijn mijn mail en telefoon weg?": ("faq", "email_phone", 0.99)})
+    collected = QuestionCollector().process(messages)
+    assert collected == [original, single]
+    questions = original.as_dict(only_output_properties=True)["questions"]
+    assert questions["count"] == 2
+    assert [p["topics"][0]["topic"] for p in questions["parts"]] == ["which_lab", "email_phone"]
+    assert "text" not in str(questions["parts"])
+    assert original.get("intent")["name"] == "faq"  # was nlu_fallback: the answer action answers both
+    assert single.get("questions") is None and GROUP not in original.data
+
+
+def test_buttons_and_commands_are_never_split():
+    command = message('/choose{"flow":"situation"}', "choose")
+    assert QuestionSplitter().process([command]) == [command]
+
+
+def test_a_language_request_keeps_its_intent():
+    original = message("English please? and what happened?", "change_language", 0.9)
+    messages = QuestionSplitter().process([original])
+    classify(messages, {m.get("text"): ("faq", "what_happened", 0.9) for m in messages[1:]})
+    QuestionCollector().process(messages)
+    assert original.get("intent")["name"] == "change_language"
+
+
+def test_urgent_messages_always_get_urgent_help():
+    for text in ("ik wil niet meer leven", "mijn ex mag mijn adres niet weten", "betaal of we publiceren je uitslag"):
+        item = message(text, "faq", 0.99)
+        FeelingDetector().process([item])
+        assert item.get("intent") == {"name": "urgent_help", "confidence": 1.0}
+        assert item.get("feeling")["urgent"] is not None
+
+
+def test_a_feeling_keeps_an_understood_question_and_replaces_a_fallback():
+    question = message("ik ben zo bang, zijn mijn uitslagen gelekt?", "faq", 0.9)
+    FeelingDetector().process([question])
+    assert question.get("intent")["name"] == "faq" and question.get("feeling")["emotion"] == "fear"
+    unclear = message("ik lig er wakker van", "nlu_fallback", 0.3)
+    FeelingDetector().process([unclear])
+    assert unclear.get("intent")["name"] == "express_emotion"
+    neutral = message("welke gegevens zijn gestolen")
+    FeelingDetector().process([neutral])
+    assert neutral.get("feeling") is None
+
+
+def test_follow_ups_are_marked_and_left_to_the_answer_action():
+    follow = message("en mijn adres?", "nlu_fallback", 0.3)
+    FollowupDetector().process([follow])
+    assert follow.get("followup") is True and follow.get("intent")["name"] == "faq"
+    person = message("en kan ik iemand spreken?", "request_human", 0.97)
+    FollowupDetector().process([person])
+    assert person.get("intent")["name"] == "request_human"
+    plain = message("welke gegevens zijn gestolen?", "nlu_fallback", 0.3)
+    FollowupDetector().process([plain])
+    assert plain.get("followup") is None and plain.get("intent")["name"] == "nlu_fallback"

@@ -1,0 +1,140 @@
+"""What the answer to one message consists of (actions/reply_plan.py): pure decisions."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from actions.reply_plan import ANAPHORIC, ELLIPTIC, plan_reply
+
+Ranking = Sequence[Tuple[str, float]]
+
+
+def parse(intent: str = "faq", confidence: float = 0.99, topics: Ranking = (), text: str = "vraag",
+          parts: Optional[List[Dict[str, Any]]] = None, count: int = 0,
+          feeling: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    data: Dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence}}
+    if topics:
+        data["response_selector"] = {"faq": {"ranking": [
+            {"intent_response_key": f"faq/{key}", "confidence": conf} for key, conf in topics]}}
+    if parts is not None:
+        data["questions"] = {"count": count or len(parts), "parts": parts}
+    if feeling:
+        data["feeling"] = feeling
+    return data
+
+
+def part(intent: str, topic: str, confidence: float = 0.95, topic_confidence: float = 0.9) -> Dict[str, Any]:
+    return {"intent": intent, "confidence": confidence, "topics": [{"topic": topic, "confidence": topic_confidence}]}
+
+
+def test_a_plain_question_gets_its_faq_answer():
+    plan = plan_reply(parse(topics=[("which_data", 0.9), ("how_many", 0.05)]), [], None)
+    assert plan.responses == ["utter_faq/which_data"]
+    assert plan.topics == ["which_data"]
+
+
+def test_several_questions_get_their_answers_in_order():
+    message = parse(topics=[("when_hack", 0.4)], parts=[part("faq", "when_hack"), part("faq", "how_many")])
+    assert plan_reply(message, [], None).responses == ["utter_faq/when_hack", "utter_faq/how_many"]
+
+
+def test_at_most_three_answers_and_a_note_for_the_rest():
+    parts = [part("faq", t) for t in ("how_many", "when_hack", "which_lab", "what_to_do")]
+    plan = plan_reply(parse(topics=[("how_many", 0.3)], parts=parts), [], None)
+    assert plan.responses == ["utter_faq/how_many", "utter_faq/when_hack", "utter_faq/which_lab",
+                              "utter_more_questions"]
+
+
+def test_the_same_topic_twice_is_answered_once():
+    parts = [part("faq", "which_data"), part("faq", "which_data"), part("faq", "email_phone")]
+    assert plan_reply(parse(parts=parts), [], None).responses == ["utter_faq/which_data", "utter_faq/email_phone"]
+
+
+def test_unsure_parts_are_left_out_and_one_understood_part_means_the_whole_message_decides():
+    parts = [part("faq", "which_data"), part("nlu_fallback", "fraud_alert", 0.55, 0.2)]
+    plan = plan_reply(parse(topics=[("access_data", 0.8)], parts=parts), [], None)
+    assert plan.responses == ["utter_faq/access_data"]
+
+
+def test_a_bare_question_word_part_counts_when_its_topic_is_sure():
+    parts = [part("faq", "how_many"), part("nlu_fallback", "when_hack", 0.55, 0.92)]
+    assert plan_reply(parse(parts=parts), [], None).responses == ["utter_faq/how_many", "utter_faq/when_hack"]
+
+
+def test_a_medical_part_gets_the_gp_answer():
+    parts = [part("faq", "results_valid"), part("medical_question", "results_valid", 0.9)]
+    assert plan_reply(parse(parts=parts), [], None).responses == ["utter_faq/results_valid", "utter_medical"]
+
+
+def test_two_topics_joined_in_one_clause_are_both_answered():
+    message = parse(topics=[("change_bsn", 0.6), ("police", 0.35)], text="aangifte doen of bsn veranderen")
+    assert plan_reply(message, [], None).responses == ["utter_faq/change_bsn", "utter_faq/police"]
+    alone = parse(topics=[("change_bsn", 0.6), ("police", 0.35)], text="bsn veranderen")
+    assert plan_reply(alone, [], None).responses == ["utter_faq/change_bsn"]
+
+
+def test_urgent_help_comes_alone():
+    for kind, response in (("suicide", "utter_distress_113"), ("threat", "utter_threat_police"),
+                           ("blackmail", "utter_blackmail")):
+        message = parse(intent="urgent_help", topics=[("which_data", 0.9)],
+                        feeling={"urgent": kind, "emotion": "fear"})
+        assert plan_reply(message, [], None).responses == [response]
+
+
+def test_a_feeling_gets_a_kind_sentence_before_the_answer():
+    message = parse(topics=[("compensation", 0.9)], feeling={"urgent": None, "emotion": "anger"})
+    assert plan_reply(message, [], None).responses == ["utter_ack_anger", "utter_faq/compensation"]
+
+
+def test_a_feeling_without_a_clear_question_gets_advice_not_a_quiz_or_a_faq():
+    for emotion in ("fear", "anger", "grief"):
+        only = parse(intent="express_emotion", feeling={"urgent": None, "emotion": emotion})
+        assert plan_reply(only, [], None).responses == [f"utter_ack_{emotion}", f"utter_emotion_{emotion}_advice"]
+        unsure = parse(topics=[("change_bsn", 0.2), ("which_data", 0.18)], feeling={"emotion": emotion})
+        assert plan_reply(unsure, [], None).responses == [f"utter_ack_{emotion}", f"utter_emotion_{emotion}_advice"]
+
+
+def test_an_unclear_question_between_close_topics_gets_a_clarifying_question():
+    plan = plan_reply(parse(topics=[("letter_when", 0.2), ("letter_meaning", 0.15), ("how_many", 0.05)]), [], None)
+    assert plan.responses == ["utter_clarify"]
+    assert plan.clarify == ["letter_when", "letter_meaning"]
+
+
+def test_a_clear_question_never_gets_a_clarifying_question():
+    plan = plan_reply(parse(topics=[("letter_when", 0.55), ("letter_meaning", 0.45)]), [], None)
+    assert plan.responses[0] == "utter_faq/letter_when"
+    assert not plan.clarify
+
+
+def test_a_follow_up_without_its_own_topic_gets_the_previous_topic():
+    message = parse(intent="nlu_fallback", confidence=0.4, topics=[("when_informed", 0.3)], text="waarom niet?")
+    assert plan_reply(message, ["change_bsn"], ANAPHORIC).responses == ["utter_faq/change_bsn"]
+
+
+def test_a_follow_up_that_names_its_own_topic_gets_that_topic():
+    message = parse(topics=[("email_phone", 0.9)], text="en mijn telefoonnummer?")
+    assert plan_reply(message, ["which_data"], ELLIPTIC).responses == ["utter_faq/email_phone"]
+    asked_person = parse(intent="request_human", confidence=0.8, topics=[("email_phone", 0.9)])
+    assert plan_reply(asked_person, ["which_data"], ELLIPTIC).responses == ["utter_faq/email_phone"]
+
+
+def test_a_pointing_back_follow_up_keeps_the_previous_topic_unless_nearly_certain():
+    message = parse(topics=[("how_many", 0.85)], text="hoe groot is die groep?")
+    assert plan_reply(message, ["email_phone"], ANAPHORIC).responses == ["utter_faq/email_phone"]
+    certain = parse(topics=[("breast_cancer", 0.99)], text="en dat borstkankeronderzoek dan?")
+    assert plan_reply(certain, ["retest"], ANAPHORIC).responses == ["utter_faq/breast_cancer"]
+
+
+def test_a_follow_up_with_nothing_before_it_is_asked_again():
+    message = parse(topics=[("when_informed", 0.2)], text="waarom?")
+    assert plan_reply(message, [], ANAPHORIC).responses == ["utter_ask_rephrase"]
+
+
+def test_near_misses_say_what_the_assistant_can_do():
+    assert plan_reply(parse(intent="out_of_scope"), [], None).responses == ["utter_out_of_scope"]
+    assert plan_reply(parse(intent="medical_question"), [], None).responses == ["utter_medical"]
+    assert plan_reply(parse(intent="request_human"), [], None).responses == ["utter_human"]
+
+
+def test_the_reply_is_never_empty():
+    assert plan_reply({}, [], None).responses == ["utter_ask_rephrase"]
