@@ -2,6 +2,8 @@
 
 Stage 1: offer the two likeliest topics as buttons plus "Iets anders".
 Stage 2 (a second failure in a row): give the official contact channels.
+Before both: a bare "ja", "nee" or "weet ik niet" answers the assistant's own
+previous question (actions/short_answers.py); the action sends that response.
 The action only decides: it sets ``fallback_stage`` and the suggestion slots,
 and the rules in ``data/rules/fallback.yml`` send the matching response. So no
 Dutch or English text lives in Python, and the assistant never presents a guess
@@ -18,6 +20,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import language_of
+from actions.short_answers import last_bot_action, reply_to_short_answer
 from actions.topics import load_catalogue, ranked_topics
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -67,13 +70,18 @@ class ActionHandleFallback(Action):
         """Sets the fallback stage and, for stage 1, the two suggestions in the conversation's language.
 
         Args:
-            dispatcher: Unused: the rules send the response for the stage.
+            dispatcher: Sends the response to a short answer; otherwise the rules send the stage's response.
             tracker: The conversation so far.
             domain: The assistant's domain.
 
         Returns:
             SlotSet events for ``fallback_stage`` and the suggestion slots.
         """
+        text = str(tracker.latest_message.get("text") or "")
+        short = reply_to_short_answer(text, last_bot_action(tracker.events))
+        if short is not None:
+            dispatcher.utter_message(response=short)
+            return [SlotSet(STAGE_SLOT, "answered")]
         if consecutive_fallbacks(tracker.events) >= 2:
             return [SlotSet(STAGE_SLOT, "contact")]
 

@@ -12,13 +12,15 @@ list of responses of the domain, in order:
 
 1. urgent help (113 and 112, the police, blackmail) always first and alone;
 2. one short sentence that fits a feeling (anger, fear, grief);
-3. the answers to up to three questions, each a response with its own source
+3. a near miss (another breach, an opinion, Eurofins as a company) gets what the
+   assistant cannot answer and the nearest topic as buttons, nothing else;
+4. the answers to up to three questions, each a response with its own source
    line; a note when there were more than three;
-4. a follow-up ("en mijn adres?", "waarom?") that does not clearly name a topic
+5. a follow-up ("en mijn adres?", "waarom?") that does not clearly name a topic
    of its own is answered against the topic of the previous answer;
-5. a plain question between two or three close topics gets a short clarifying
+6. a plain question between two or three close topics gets a short clarifying
    question with those topics as buttons;
-6. a feeling without a question gets what the person can do.
+7. a feeling without a question gets what the person can do.
 """
 
 from __future__ import annotations
@@ -48,6 +50,17 @@ FALLBACK_INTENT = "nlu_fallback"
 # likeliest has at least this confidence and the message has a coordinator.
 SECOND_TOPIC = 0.25
 COORDINATORS = (" en ", " of ", " and ", " or ", ", ")
+# A message that shows a feeling gets a FAQ answer only from this topic confidence on;
+# below it, the advice for the feeling (a worried person is not quizzed or misanswered).
+EMOTIONAL_MIN_TOPIC = 0.6
+# The brief says nothing about letters for people who died: grief with a letter
+# question gets the grief advice (I do not know; the organisation's website).
+GRIEF_TOPICS = frozenset({"letter_will_i_get", "letter_when", "letter_not_received", "letter_meaning",
+                          "am_i_affected", "what_to_do"})
+# The question sentence of a long message replaces the whole when the whole's topic
+# is below this and the sentence's topic is at least FOCUS_MIN_TOPIC (and higher).
+FOCUS_WHOLE_BELOW = 0.5
+FOCUS_MIN_TOPIC = 0.6
 # Clarify instead of guessing: top topic below this and the next ones this close.
 CLARIFY_BELOW = 0.3
 CLARIFY_GAP = 0.1
@@ -68,6 +81,11 @@ INTENT_RESPONSES = {
     "medical_question": "utter_medical",
     "request_human": "utter_human",
     "out_of_scope": "utter_out_of_scope",
+}
+# Near misses with an answer of their own (understanding/data/scope.yml); others get utter_out_of_scope.
+NEAR_MISS_RESPONSES = {
+    "other_breach": "utter_out_of_scope_other_breach",
+    "opinion": "utter_out_of_scope_opinion",
 }
 MORE_QUESTIONS = "utter_more_questions"
 CLARIFY = "utter_clarify"
@@ -123,6 +141,15 @@ def question_of_message(parse: Mapping[str, Any]) -> Question:
     return Question(intent=intent.get("name"), confidence=float(intent.get("confidence") or 0), topics=topics)
 
 
+def focus_of(parse: Mapping[str, Any]) -> Optional[Question]:
+    """The question sentence of a long message parsed on its own (QuestionCollector), if any."""
+    stored = parse.get("question_focus")
+    if not stored:
+        return None
+    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
+                    topics=stored.get("topics") or [])
+
+
 def parts_of(parse: Mapping[str, Any]) -> List[Question]:
     """The separate questions of a message, as the QuestionCollector stored them."""
     stored = (parse.get("questions") or {}).get("parts") or []
@@ -153,6 +180,19 @@ def _close_topics(question: Question) -> List[str]:
         return []
     close = [str(t["topic"]) for t in question.topics if top - float(t["confidence"]) <= CLARIFY_GAP]
     return close[:CLARIFY_MAX] if len(close) >= 2 else []
+
+
+def _with_focus(whole: Question, focus: Optional[Question]) -> Question:
+    """The whole message, or its question sentence alone when that is clearly better understood.
+
+    In a long message or letter the context sentences can drown the question;
+    the question sentence alone decides when the whole is unsure and it is sure.
+    """
+    if (focus is None or focus.intent != FAQ_INTENT or whole.top_confidence >= FOCUS_WHOLE_BELOW
+            or focus.top_confidence < FOCUS_MIN_TOPIC or focus.top_confidence <= whole.top_confidence):
+        return whole
+    return Question(intent=FAQ_INTENT if whole.intent in (FAQ_INTENT, FALLBACK_INTENT) else whole.intent,
+                    confidence=max(whole.confidence, focus.confidence), topics=focus.topics)
 
 
 def _second_topic(whole: Question, text: str) -> Optional[str]:
@@ -193,8 +233,12 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
     ack = ACK_RESPONSES.get(feeling.get("emotion") or "")
     if ack:
         plan.responses.append(ack)
+    category = parse.get("near_miss")
+    if category:
+        plan.responses.append(NEAR_MISS_RESPONSES.get(category, INTENT_RESPONSES["out_of_scope"]))
+        return plan
 
-    whole = question_of_message(parse)
+    whole = _with_focus(question_of_message(parse), focus_of(parse))
     parts = parts_of(parse)
     answers: List[str] = []
     if len(parts) > 1:
@@ -206,6 +250,9 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
             answers = []  # one question after all: the whole message says more than its part
     if not answers:
         answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack))
+        if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [
+                FAQ_PREFIX + whole.top_topic]:
+            answers = []
         second = _second_topic(whole, str(parse.get("text") or "")) if answers and not followup else None
         if second and FAQ_PREFIX + second not in answers:
             answers.append(FAQ_PREFIX + second)
@@ -238,10 +285,10 @@ def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Op
             if own and whole.top_confidence >= needed and own not in previous_topics:
                 return [FAQ_PREFIX + own]
             return [FAQ_PREFIX + previous_topics[-1]]
+    if emotional and whole.intent == FAQ_INTENT and whole.top_confidence < EMOTIONAL_MIN_TOPIC:
+        return []  # a feeling and no clear question: the advice for the feeling, not a guess or a quiz
     close = _close_topics(whole)
     if close and not followup:
-        if emotional:
-            return []  # a feeling and no clear question: the advice for the feeling, not a quiz
         plan.clarify = close
         return []
     if followup and whole.intent == FAQ_INTENT and whole.top_confidence < CLARIFY_BELOW:

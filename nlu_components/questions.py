@@ -7,6 +7,8 @@ Two components work as a pair around the classifiers:
   extra message per question to the list the pipeline processes, so spaCy, the
   featurizers, DIET and the ResponseSelector parse every question exactly as
   they parse a whole message.
+  A long message with one question after sentences of context gets one extra
+  message: the question sentence alone (its parse is stored as ``question_focus``).
 * ``QuestionCollector`` (after the classifiers) takes the extra messages out of
   the list again and stores their results on the original message under
   ``questions``: per question the intent, the FAQ topic and their confidences,
@@ -30,6 +32,9 @@ from nlu_components.stateless import StatelessComponent
 from understanding.questions import split_questions
 
 QUESTIONS = "questions"
+# The question sentence of a long message, parsed without its context sentences.
+FOCUS_KEY = "question_focus"
+FOCUS = "question_is_focus"
 PART_OF = "question_part_of"
 GROUP = "question_group"
 RETRIEVAL_INTENT = "faq"
@@ -100,14 +105,16 @@ class QuestionSplitter(StatelessComponent):
             if not isinstance(text, str) or not text.strip() or text.startswith("/"):
                 continue
             split = split_questions(text)
-            if not split.is_split:
-                continue
-            group = next(_groups)
-            message.set(GROUP, group)
-            for question in split.questions[:MAX_PARTS]:
-                part = Message(data={TEXT: question, PART_OF: group})
-                result.append(part)
-            message.set(QUESTIONS, {"count": len(split.questions)})
+            if split.is_split:
+                group = next(_groups)
+                message.set(GROUP, group)
+                for question in split.questions[:MAX_PARTS]:
+                    result.append(Message(data={TEXT: question, PART_OF: group}))
+                message.set(QUESTIONS, {"count": len(split.questions)})
+            elif split.focus:
+                group = next(_groups)
+                message.set(GROUP, group)
+                result.append(Message(data={TEXT: split.focus, PART_OF: group, FOCUS: True}))
         return result
 
 
@@ -129,16 +136,23 @@ class QuestionCollector(StatelessComponent):
             The original messages.
         """
         parts: Dict[int, List[Dict[str, Any]]] = {}
+        focus: Dict[int, Dict[str, Any]] = {}
         originals: List[Message] = []
         for message in messages:
             group: Optional[int] = message.get(PART_OF)
             if group is None:
                 originals.append(message)
+            elif message.get(FOCUS):
+                focus[group] = summary_of(message)
             else:
                 parts.setdefault(group, []).append(summary_of(message))
         for message in originals:
             group = message.get(GROUP)
             if group is None:
+                continue
+            if group in focus:
+                message.set(FOCUS_KEY, focus[group], add_to_output=True)
+                message.data.pop(GROUP, None)
                 continue
             found = parts.get(group, [])
             count = (message.get(QUESTIONS) or {}).get("count", len(found))

@@ -116,6 +116,8 @@ SOURCE_EXEMPT: Dict[str, str] = {
     "utter_ask_feedback": "question",
     "utter_ask_feedback_reason": "question",
     "utter_clarify": "question",
+    "utter_ask_next_question": "question",
+    "utter_choose_a_button": "question",
     "utter_clarify_three": "question",
     # one short kind sentence before the answer (actions/reply_plan.py)
     "utter_ack_anger": "greeting",
@@ -124,6 +126,8 @@ SOURCE_EXEMPT: Dict[str, str] = {
     # notices: what the assistant is, can or cannot do, and where to go instead
     "utter_iamabot": "notice",
     "utter_out_of_scope": "notice",
+    "utter_out_of_scope_other_breach": "notice",
+    "utter_out_of_scope_opinion": "notice",
     "utter_medical": "notice",
     "utter_fallback_contact": "notice",
     "utter_privacy_notice": "notice",

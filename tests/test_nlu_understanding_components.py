@@ -88,3 +88,28 @@ def test_follow_ups_are_marked_and_left_to_the_answer_action():
     plain = message("welke gegevens zijn gestolen?", "nlu_fallback", 0.3)
     FollowupDetector().process([plain])
     assert plain.get("followup") is None and plain.get("intent")["name"] == "nlu_fallback"
+
+
+def test_the_question_of_a_long_letter_is_parsed_alone_too():
+    letter = message("Geachte heer/mevrouw, ik heb uw brief ontvangen over het datalek en ik maak mij grote "
+                     "zorgen over mijn gegevens. Wat moet ik precies doen?", "faq", 0.9)
+    messages = QuestionSplitter().process([letter])
+    assert [m.get("text") for m in messages[1:]] == ["Wat moet ik precies doen?"]
+    classify(messages, {"Wat moet ik precies doen?": ("faq", "what_to_do", 0.95)})
+    assert QuestionCollector().process(messages) == [letter]
+    assert letter.as_dict(only_output_properties=True)["question_focus"]["topics"][0]["topic"] == "what_to_do"
+    assert letter.get("questions") is None and letter.get("intent")["name"] == "faq"
+
+
+def test_near_misses_become_out_of_scope_but_urgent_help_stays():
+    from nlu_components.scope import ScopeDetector
+
+    shares = message("wat doet het aandeel eurofins sinds de hack", "faq", 1.0)
+    ScopeDetector().process([shares])
+    assert shares.get("intent")["name"] == "out_of_scope" and shares.get("near_miss") == "company_or_place"
+    urgent = message("mijn ex is gehackt bij odido en weet nu mijn adres", "urgent_help", 1.0)
+    ScopeDetector().process([urgent])
+    assert urgent.get("intent")["name"] == "urgent_help"
+    plain = message("Wat heeft Eurofins ermee te maken?")
+    ScopeDetector().process([plain])
+    assert plain.get("near_miss") is None and plain.get("intent")["name"] == "faq"

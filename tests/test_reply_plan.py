@@ -138,3 +138,23 @@ def test_near_misses_say_what_the_assistant_can_do():
 
 def test_the_reply_is_never_empty():
     assert plan_reply({}, [], None).responses == ["utter_ask_rephrase"]
+
+
+def test_the_question_sentence_of_a_long_letter_decides_when_the_whole_is_unsure():
+    message = parse(topics=[("what_happened", 0.25), ("letter_meaning", 0.2)])
+    message["question_focus"] = {"intent": "faq", "confidence": 0.99, "topics": [
+        {"topic": "what_to_do", "confidence": 0.93}]}
+    assert plan_reply(message, [], None).responses == ["utter_faq/what_to_do"]
+    sure = parse(topics=[("phishing", 0.8)])
+    sure["question_focus"] = message["question_focus"]
+    assert plan_reply(sure, [], None).responses == ["utter_faq/phishing"]
+
+
+def test_a_near_miss_gets_its_own_answer_and_nothing_else():
+    parts = [part("faq", "eurofins"), part("faq", "measures")]
+    other = parse(intent="out_of_scope", topics=[("am_i_affected", 0.9)], parts=parts)
+    other["near_miss"] = "other_breach"
+    assert plan_reply(other, [], None).responses == ["utter_out_of_scope_other_breach"]
+    shares = parse(intent="out_of_scope", topics=[("eurofins", 0.97)])
+    shares["near_miss"] = "company_or_place"
+    assert plan_reply(shares, [], None).responses == ["utter_out_of_scope"]

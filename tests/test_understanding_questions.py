@@ -80,3 +80,11 @@ def test_is_dependent_only_for_short_back_references():
     assert is_dependent(words_of("zit dat er ook in"))
     assert not is_dependent(words_of("wat betekent dat voor mij"))
     assert not is_dependent(words_of("moet ik aangifte doen"))
+
+
+def test_a_question_after_much_context_is_also_given_alone():
+    letter = ("Geachte heer/mevrouw,\n\nIk heb uw brief ontvangen over het datalek. Ik maak mij grote zorgen "
+              "over mijn gegevens en die van mijn dochter.\nWat moet ik precies doen?\n\nMet vriendelijke groet")
+    assert split_questions(letter).focus == "Wat moet ik precies doen?"
+    assert split_questions("Ik heb een sms gekregen. Is die echt?").focus is None
+    assert split_questions("wat is er gebeurd en hoeveel mensen zijn getroffen").focus is None

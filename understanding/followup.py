@@ -10,10 +10,11 @@ import re
 
 from understanding.emotion import fold
 
-MAX_WORDS = 9
+MAX_WORDS = 12
 STARTS = re.compile(
     r"^(?:en|ook|of|maar|dus|dan|oke?|ok[eé]?|ah|aha|hm+|ja|nee|and|also|but|so|what about|how about|"
-    r"hoe zit het met|hoe zit dat met|en als|en wat als|en dan|en nu|en waar|en wie)\b"
+    r"hoe zit het met|hoe zit dat met|en als|en wat als|en dan|en nu|en waar|en wie|"
+    r"(?:bij|naar|via|met|voor|van) (?:wie|wat|welke|waar)|in de brief|in that letter)\b"
 )
 ANAPHORA = re.compile(
     r"\b(?:dat|die|dit|daar|daarvan|daarover|daarmee|dan|ervan|hun|zij|ze|those|that|this|them|it|there)\b"
@@ -24,6 +25,11 @@ BARE_QUESTION = re.compile(
     r"what does that mean)\W*$"
 )
 WORD = re.compile(r"\w+")
+# Short messages that stand on their own (greetings, thanks, yes/no, a topic's key word).
+STANDALONE = frozenset("""
+    hallo hoi hey hi dag goedemorgen goedemiddag goedenavond doei bedankt dank thanks thank bye
+    ja nee yes no ok oke prima top help stop datalek hack english engels nederlands
+""".split())
 
 
 def is_anaphoric(text: str) -> bool:
@@ -49,4 +55,6 @@ def is_followup(text: str) -> bool:
         return True
     if STARTS.match(folded):
         return True
+    if len(words) <= 2 and not any(w in STANDALONE for w in words):
+        return True  # "telefoonnummer?", "en nu"
     return len(words) <= 6 and bool(ANAPHORA.search(folded))

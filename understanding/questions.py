@@ -42,7 +42,17 @@ ASKING_PHRASES = (
     "kunt u mij vertellen", "kun je mij vertellen", "kunt u uitleggen", "leg uit", "graag uitleg",
     "i want to know", "i would like to know", "i wonder", "can you tell me", "please explain",
 )
+ASKING_RE = re.compile(
+    r"\b(?:wil|wilde|wou|zou|graag)\b(?:\s+\w+){0,3}\s+(?:weten|vernemen|horen)\b|\bbenieuwd\b|"
+    r"\bvraag (?:ik )?(?:me|mij)\b(?:\s+\w+){0,2}\s+af\b|\bi(?:'d| would)? like to know\b|\bwondering\b"
+)
 COORDINATORS = frozenset({"en", "of", "and", "or", "&", "+", "maar", "but"})
+# "... en of ik aangifte moet doen": an indirect question starts with "of" (whether).
+INDIRECT = frozenset({"of", "whether", "if"})
+# "..., en mijn mail?": a short noun phrase after a coordinator asks the same about something else.
+DETERMINERS = frozenset({"mijn", "mn", "m'n", "uw", "je", "jouw", "de", "het", "die", "dat", "ons", "onze",
+                         "hun", "haar", "zijn", "my", "your", "the", "our", "her", "his"})
+ELLIPTIC_MAX_WORDS = 3
 # Words that may stand between the coordinator and the question's first word ("en ook", "and also").
 FILLERS = frozenset({"ook", "verder", "dan", "daarnaast", "nog", "also", "then", "ok", "oke"})
 LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.):]?|[a-c][.)]|[-*•·])\s+")
@@ -51,10 +61,14 @@ ITEM = "\u2063"
 SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[^\d\s][.])\s+|\n+")
 TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 MIN_PART_WORDS = 2
+# A single question after at least this many words of context also gets parsed on its own.
+FOCUS_CONTEXT_WORDS = 12
 # A short part that only points back ("kan dat?", "zit dat er ook in?") belongs to the question before it.
 ANAPHORS = frozenset({"dat", "dit", "die", "het", "er", "daar", "daarvan", "ervan",
                       "that", "it", "this", "those"})
 DEPENDENT_MAX_WORDS = 5
+# ... and has no word this long: "of ik die moet wijzigen" asks something of its own.
+CONTENT_WORD_LETTERS = 6
 
 # A callable that tells, for a list of words, which are verbs (spaCy's tags); optional.
 VerbTagger = Callable[[Sequence[str]], Sequence[bool]]
@@ -66,10 +80,13 @@ class Split:
 
     Attributes:
         questions: The question texts in order, each with its context sentences.
+        focus: For one question asked after sentences of context (a long message, a
+            letter), the question sentence alone; else None.
         is_split: True when more than one question was found.
     """
 
     questions: List[str]
+    focus: Optional[str] = None
 
     @property
     def is_split(self) -> bool:
@@ -82,10 +99,28 @@ def words_of(text: str) -> List[str]:
     return [t.lower() for t in TOKEN.findall(text) if re.match(r"\w", t)]
 
 
+INLINE_ITEM = re.compile(r"(?:^|(?<=\s))([1-9])[.)]?\s+(?=\D)")
+
+
+def _inline_items(line: str) -> List[str]:
+    """Cuts "1) ... 2) ... 3) ..." or "1 waarom ... 2 wie ..." written on one line into its items."""
+    marks = [(m.start(), int(m.group(1))) for m in INLINE_ITEM.finditer(line)]
+    numbers = [n for _, n in marks]
+    expected = list(range(1, len(numbers) + 1))
+    if len(marks) < 2 or numbers != expected:
+        return [line]
+    head = line[:marks[0][0]].strip()
+    ends = [*marks[1:], (len(line), 0)]
+    items = [line[start:end].strip() for (start, _), (end, _) in zip(marks, ends, strict=True)]
+    if head:  # "ik wil weten 1 ... 2 ...": the lead-in belongs to the first item
+        items[0] = f"{head} {INLINE_ITEM.sub('', items[0], count=1)}"
+    return items
+
+
 def sentences_of(text: str) -> List[str]:
     """Cuts ``text`` into sentences and list items, keeping their end marks."""
     pieces: List[str] = []
-    lines = [line for line in re.split(r"\n+", text) if line.strip()]
+    lines = [item for line in re.split(r"\n+", text) if line.strip() for item in _inline_items(line)]
     listed = sum(bool(LIST_MARKER.match(line)) for line in lines) >= 2
     for line in lines:
         item = listed and bool(LIST_MARKER.match(line))
@@ -103,27 +138,39 @@ def is_question(sentence: str) -> bool:
     if sentence.startswith(ITEM) or sentence.rstrip().endswith("?"):
         return True
     words = words_of(sentence)
+    while len(words) > 1 and words[0] in (COORDINATORS | FILLERS) - INDIRECT:
+        words = words[1:]
     if not words:
         return False
+    if re.search(r",\s*(?:" + "|".join(sorted(FINITE_VERBS)) + r")\s+\w+", sentence.lower()):
+        return True  # "mijn zelftest uitslag, klopt die nog"
     lowered = " ".join(words)
-    if any(phrase in lowered for phrase in ASKING_PHRASES):
+    if any(phrase in lowered for phrase in ASKING_PHRASES) or ASKING_RE.search(lowered):
         return True
     first = words[0]
-    return first in QUESTION_WORDS or (first in FINITE_VERBS and len(words) >= 3)
+    return first in QUESTION_WORDS or first in INDIRECT or (first in FINITE_VERBS and len(words) >= 3)
 
 
 def _starts_question(words: Sequence[str]) -> bool:
     rest = list(words)
     while len(rest) > 1 and rest[0] in FILLERS:
         rest = rest[1:]
-    return bool(rest) and (rest[0] in QUESTION_WORDS or rest[0] in FINITE_VERBS)
+    return bool(rest) and (rest[0] in QUESTION_WORDS or rest[0] in FINITE_VERBS or rest[0] in INDIRECT)
+
+
+def _is_elliptic(words: Sequence[str]) -> bool:
+    """A short noun phrase without a verb ("mijn mail", "de verwijzing"): asks the same about it."""
+    rest = [w for w in words if w not in FILLERS]
+    return (0 < len(rest) <= ELLIPTIC_MAX_WORDS and rest[0] in DETERMINERS
+            and not any(w in FINITE_VERBS for w in rest))
 
 
 def is_dependent(words: Sequence[str]) -> bool:
     """True for a short part that only points back to what came before ("kan dat?")."""
     words = [w for w in words if re.match(r"\w", w)]
-    return len(words) <= DEPENDENT_MAX_WORDS and any(w in ANAPHORS for w in words) and not any(
-        w in QUESTION_WORDS for w in words)
+    return (len(words) <= DEPENDENT_MAX_WORDS and any(w in ANAPHORS for w in words)
+            and not any(w in QUESTION_WORDS for w in words)
+            and not any(len(w) >= CONTENT_WORD_LETTERS for w in words))
 
 
 def _has_verb(words: Sequence[str], verbs: Optional[Sequence[bool]]) -> bool:
@@ -156,7 +203,9 @@ def split_clauses(sentence: str, tagger: Optional[VerbTagger] = None) -> List[st
             continue  # the coordinator right after decides
         if len(left) < MIN_PART_WORDS or len(right) < MIN_PART_WORDS:
             continue
-        if not _starts_question(right) or is_dependent(right):
+        if _is_elliptic(right) and word != ",":
+            pass  # "..., en mijn mail?"
+        elif not _starts_question(right) or is_dependent(right):
             continue
         left_verbs = verbs[start:i] if verbs else None
         if not _has_verb(left, left_verbs):
@@ -196,12 +245,14 @@ def split_questions(text: str, tagger: Optional[VerbTagger] = None) -> Split:
     sentences = sentences_of(text)
     groups: List[List[str]] = []
     context: List[str] = []
+    focus_sentence: Optional[str] = None
     for sentence in sentences:
         if (groups and not context and not sentence.startswith(ITEM) and is_question(sentence)
                 and is_dependent(words_of(sentence))):
             groups[-1].append(sentence)
             continue
         if is_question(sentence):
+            focus_sentence = sentence
             clauses = split_clauses(sentence.replace(ITEM, ""), tagger)
             first = " ".join([*context, clauses[0]]).strip()
             groups.append([first])
@@ -216,7 +267,11 @@ def split_questions(text: str, tagger: Optional[VerbTagger] = None) -> Split:
     questions = [" ".join(g).replace(ITEM, "").strip() for g in groups]
     if len(questions) > 1:
         questions = [LEADING_COORDINATOR.sub("", q) for q in questions]
-    return Split(questions=_merge_duplicates(questions))
+    focus = None
+    context_words = len(words_of(text)) - len(words_of(focus_sentence or ""))
+    if len(groups) == 1 and focus_sentence and context_words >= FOCUS_CONTEXT_WORDS:
+        focus = focus_sentence.replace(ITEM, "").strip()
+    return Split(questions=_merge_duplicates(questions), focus=focus)
 
 
 def _merge_duplicates(questions: List[str]) -> List[str]:

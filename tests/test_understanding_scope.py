@@ -1,0 +1,54 @@
+"""Near misses from word patterns (understanding/scope.py, understanding/data/scope.yml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.nlu_data import dev_examples, heldout_en_examples, heldout_examples, training_examples
+from understanding.scope import SCOPE_FILE, load_scope, near_miss
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Was my data also leaked in the Odido hack?", "other_breach"),
+    ("bij mijn tandarts is ook iets gelekt, wat moet ik doen", "other_breach"),
+    ("hoe staat het aandeel eurofins ervoor na die hack", "company_or_place"),
+    ("wordt het morgen mooi weer in rijswijk", "company_or_place"),
+    ("wie is er nou schuldig aan dit lek bij het bevolkingsonderzoek, wat vind jij?", "opinion"),
+    ("moet de minister niet gewoon aftreden hierom", "opinion"),
+    ("ik wil een afspraak maken voor de mammografie", "other_service"),
+    ("moet mijn dochter de hpv prik halen", "other_service"),
+])
+def test_near_misses(text, category):
+    assert near_miss(text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "Wat heeft Eurofins ermee te maken?",
+    "Waar zit het laboratorium? In Rijswijk?",
+    "Is de borstkanker screening ook geraakt door de hack bij het ziekenhuis?",
+    "welke partij is gehackt",
+    "Vragen ze ooit om mijn pincode of DigiD?",
+    "is dit dezelfde eurofins als van de coronatesten",
+    "Zijn mijn gegevens bij het lab in Rijswijk gestolen?",
+])
+def test_questions_about_the_breach_are_not_near_misses(text):
+    assert near_miss(text) is None
+
+
+def test_no_training_or_evaluation_example_of_a_topic_is_taken_for_a_near_miss():
+    for source in (training_examples, heldout_examples, heldout_en_examples, dev_examples):
+        wrong = [(label, text) for label, text in source() if label != "out_of_scope" and near_miss(text)]
+        assert not wrong
+
+
+def test_the_scope_file_compiles_and_a_broken_one_is_refused(tmp_path):
+    in_scope, categories, anywhere = load_scope(SCOPE_FILE)
+    assert {"other_breach", "opinion"} <= set(categories) and anywhere == {"opinion"}
+    broken = tmp_path / "scope.yml"
+    broken.write_text("in_scope: ['lab']\ncategories:\n  a: ['(']\n")
+    with pytest.raises(ValueError, match="invalid pattern"):
+        load_scope(broken)
+    unknown = tmp_path / "unknown.yml"
+    unknown.write_text("in_scope: ['lab']\nanywhere: [b]\ncategories:\n  a: ['x']\n")
+    with pytest.raises(ValueError, match="unknown category"):
+        load_scope(unknown)
