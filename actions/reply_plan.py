@@ -45,11 +45,6 @@ PART_MIN_CONFIDENCE = 0.45
 PART_MIN_TOPIC = 0.5
 PART_FALLBACK_TOPIC = 0.8
 FALLBACK_INTENT = "nlu_fallback"
-# One sentence that joins two topics without a verb of its own ("moet ik aangifte
-# doen of mijn bsn laten veranderen?"): both topics are answered when the second
-# likeliest has at least this confidence and the message has a coordinator.
-SECOND_TOPIC = 0.25
-COORDINATORS = (" en ", " of ", " and ", " or ", ", ")
 # A message that shows a feeling gets a FAQ answer only from this topic confidence on;
 # below it, the advice for the feeling (a worried person is not quizzed or misanswered).
 EMOTIONAL_MIN_TOPIC = 0.6
@@ -182,28 +177,17 @@ def _close_topics(question: Question) -> List[str]:
     return close[:CLARIFY_MAX] if len(close) >= 2 else []
 
 
-def _with_focus(whole: Question, focus: Optional[Question]) -> Question:
+def _with_focus(whole: Question, focus: Optional[Question], below: float = 0.5) -> Question:
     """The whole message, or its question sentence alone when that is clearly better understood.
 
     In a long message or letter the context sentences can drown the question;
     the question sentence alone decides when the whole is unsure and it is sure.
     """
-    if (focus is None or focus.intent != FAQ_INTENT or whole.top_confidence >= FOCUS_WHOLE_BELOW
+    if (focus is None or focus.intent != FAQ_INTENT or whole.top_confidence >= below
             or focus.top_confidence < FOCUS_MIN_TOPIC or focus.top_confidence <= whole.top_confidence):
         return whole
     return Question(intent=FAQ_INTENT if whole.intent in (FAQ_INTENT, FALLBACK_INTENT) else whole.intent,
                     confidence=max(whole.confidence, focus.confidence), topics=focus.topics)
-
-
-def _second_topic(whole: Question, text: str) -> Optional[str]:
-    """The second likeliest topic of a message that joins two questions in one clause, if any."""
-    if whole.intent != FAQ_INTENT or len(whole.topics) < 2:
-        return None
-    padded = f" {text.lower()} "
-    if not any(c in padded for c in COORDINATORS):
-        return None
-    second = whole.topics[1]
-    return str(second["topic"]) if float(second["confidence"]) >= SECOND_TOPIC else None
 
 
 ANAPHORIC = "anaphoric"
@@ -238,7 +222,8 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
         plan.responses.append(NEAR_MISS_RESPONSES.get(category, INTENT_RESPONSES["out_of_scope"]))
         return plan
 
-    whole = _with_focus(question_of_message(parse), focus_of(parse))
+    whole = _with_focus(question_of_message(parse), focus_of(parse),
+                        EMOTIONAL_MIN_TOPIC if ack else FOCUS_WHOLE_BELOW)
     parts = parts_of(parse)
     answers: List[str] = []
     if len(parts) > 1:
@@ -253,9 +238,6 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
         if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [
                 FAQ_PREFIX + whole.top_topic]:
             answers = []
-        second = _second_topic(whole, str(parse.get("text") or "")) if answers and not followup else None
-        if second and FAQ_PREFIX + second not in answers:
-            answers.append(FAQ_PREFIX + second)
     if plan.clarify:
         plan.responses.append(CLARIFY)
         return plan

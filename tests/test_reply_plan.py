@@ -66,13 +66,6 @@ def test_a_medical_part_gets_the_gp_answer():
     assert plan_reply(parse(parts=parts), [], None).responses == ["utter_faq/results_valid", "utter_medical"]
 
 
-def test_two_topics_joined_in_one_clause_are_both_answered():
-    message = parse(topics=[("change_bsn", 0.6), ("police", 0.35)], text="aangifte doen of bsn veranderen")
-    assert plan_reply(message, [], None).responses == ["utter_faq/change_bsn", "utter_faq/police"]
-    alone = parse(topics=[("change_bsn", 0.6), ("police", 0.35)], text="bsn veranderen")
-    assert plan_reply(alone, [], None).responses == ["utter_faq/change_bsn"]
-
-
 def test_urgent_help_comes_alone():
     for kind, response in (("suicide", "utter_distress_113"), ("threat", "utter_threat_police"),
                            ("blackmail", "utter_blackmail")):

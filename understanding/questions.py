@@ -43,7 +43,7 @@ ASKING_PHRASES = (
     "i want to know", "i would like to know", "i wonder", "can you tell me", "please explain",
 )
 ASKING_RE = re.compile(
-    r"\b(?:wil|wilde|wou|zou|graag)\b(?:\s+\w+){0,3}\s+(?:weten|vernemen|horen)\b|\bbenieuwd\b|"
+    r"\b(?:wil|wilde|wou|zou|graag)\b(?:\s+\w+){0,3}\s+(?:weten|vernemen|horen|zien|inzien|lezen)\b|\bbenieuwd\b|"
     r"\bvraag (?:ik )?(?:me|mij)\b(?:\s+\w+){0,2}\s+af\b|\bi(?:'d| would)? like to know\b|\bwondering\b"
 )
 COORDINATORS = frozenset({"en", "of", "and", "or", "&", "+", "maar", "but"})
@@ -62,7 +62,7 @@ SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[^\d\s][.])\s+|\n+")
 TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 MIN_PART_WORDS = 2
 # A single question after at least this many words of context also gets parsed on its own.
-FOCUS_CONTEXT_WORDS = 12
+FOCUS_CONTEXT_WORDS = 6
 # A short part that only points back ("kan dat?", "zit dat er ook in?") belongs to the question before it.
 ANAPHORS = frozenset({"dat", "dit", "die", "het", "er", "daar", "daarvan", "ervan",
                       "that", "it", "this", "those"})
