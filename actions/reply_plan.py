@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Sequence
 
+from understanding.questions import asks_something
+
 FAQ_INTENT = "faq"
 FAQ_PREFIX = "utter_faq/"
 MAX_ANSWERS = 3
@@ -234,7 +236,8 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
         if len(answers) < 2:
             answers = []  # one question after all: the whole message says more than its part
     if not answers:
-        answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack))
+        answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack),
+                                 asks=asks_something(str(parse.get("text") or "")))
         if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [
                 FAQ_PREFIX + whole.top_topic]:
             answers = []
@@ -257,7 +260,7 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
 
 
 def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Optional[str],
-                   plan: ReplyPlan, emotional: bool = False) -> List[str]:
+                   plan: ReplyPlan, emotional: bool = False, asks: bool = True) -> List[str]:
     if followup and previous_topics:
         context_decides = (whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope", None)
                            or whole.confidence < FOLLOWUP_INTENT_TRUSTED)
@@ -267,7 +270,7 @@ def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Op
             if own and whole.top_confidence >= needed and own not in previous_topics:
                 return [FAQ_PREFIX + own]
             return [FAQ_PREFIX + previous_topics[-1]]
-    if emotional and whole.intent == FAQ_INTENT and whole.top_confidence < EMOTIONAL_MIN_TOPIC:
+    if emotional and whole.intent == FAQ_INTENT and (whole.top_confidence < EMOTIONAL_MIN_TOPIC or not asks):
         return []  # a feeling and no clear question: the advice for the feeling, not a guess or a quiz
     close = _close_topics(whole)
     if close and not followup:

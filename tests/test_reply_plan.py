@@ -75,8 +75,15 @@ def test_urgent_help_comes_alone():
 
 
 def test_a_feeling_gets_a_kind_sentence_before_the_answer():
-    message = parse(topics=[("compensation", 0.9)], feeling={"urgent": None, "emotion": "anger"})
+    message = parse(topics=[("compensation", 0.9)], feeling={"urgent": None, "emotion": "anger"},
+                    text="belachelijk, wie betaalt mijn schade?")
     assert plan_reply(message, [], None).responses == ["utter_ack_anger", "utter_faq/compensation"]
+
+
+def test_a_feeling_without_any_question_gets_the_advice_even_when_a_topic_is_likely():
+    message = parse(topics=[("letter_not_received", 0.65)], feeling={"urgent": None, "emotion": "fear"},
+                    text="ik slaap al nachten niet sinds die brief")
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_emotion_fear_advice"]
 
 
 def test_a_feeling_without_a_clear_question_gets_advice_not_a_quiz_or_a_faq():

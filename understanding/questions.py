@@ -44,7 +44,11 @@ ASKING_PHRASES = (
 )
 ASKING_RE = re.compile(
     r"\b(?:wil|wilde|wou|zou|graag)\b(?:\s+\w+){0,3}\s+(?:weten|vernemen|horen|zien|inzien|lezen)\b|\bbenieuwd\b|"
-    r"\bvraag (?:ik )?(?:me|mij)\b(?:\s+\w+){0,2}\s+af\b|\bi(?:'d| would)? like to know\b|\bwondering\b"
+    r"\bvraag (?:ik )?(?:me|mij)\b(?:\s+\w+){0,2}\s+af\b|\bi(?:'d| would)? like to know\b|\bwondering\b|"
+    # a request is a question too: "ik wil een klacht indienen", "I want to complain"
+    r"\bik (?:wil|zou graag|wou)\b(?!\s+niet)(?:\s+\w+){0,6}\s+(?:indienen|melden|weten|zien|inzien|spreken|"
+    r"praten|bellen|klagen|aanvragen|opvragen|krijgen|afmelden)\b|"
+    r"\bi (?:want|would like) to (?:know|see|complain|report|speak|talk|file)\b|\bhelp me\b|\bhelp mij\b"
 )
 COORDINATORS = frozenset({"en", "of", "and", "or", "&", "+", "maar", "but"})
 # "... en of ik aangifte moet doen": an indirect question starts with "of" (whether).
@@ -145,10 +149,17 @@ def is_question(sentence: str) -> bool:
     if re.search(r",\s*(?:" + "|".join(sorted(FINITE_VERBS)) + r")\s+\w+", sentence.lower()):
         return True  # "mijn zelftest uitslag, klopt die nog"
     lowered = " ".join(words)
+    if words[:2] == ["wat", "een"] or words[:2] == ["what", "a"]:
+        return False  # "wat een zooi": an exclamation
     if any(phrase in lowered for phrase in ASKING_PHRASES) or ASKING_RE.search(lowered):
         return True
     first = words[0]
     return first in QUESTION_WORDS or first in INDIRECT or (first in FINITE_VERBS and len(words) >= 3)
+
+
+def asks_something(text: str) -> bool:
+    """True when any sentence of the message asks something (a question or a request)."""
+    return any(is_question(sentence) for sentence in sentences_of(text))
 
 
 def _starts_question(words: Sequence[str]) -> bool:
