@@ -58,6 +58,13 @@ GRIEF_TOPICS = frozenset({"letter_will_i_get", "letter_when", "letter_not_receiv
 # is below this and the sentence's topic is at least FOCUS_MIN_TOPIC (and higher).
 FOCUS_WHOLE_BELOW = 0.5
 FOCUS_MIN_TOPIC = 0.6
+# "Wat moet ik doen?" after a specific situation (a loan in my name, a fake text) asks for
+# that situation's steps: the generic answer gives way to these topics when they are likely.
+GENERIC_TOPICS = frozenset({"what_to_do"})
+ACTION_TOPICS = frozenset({"identity_fraud", "phishing", "report_fraud", "police", "access_data", "complain",
+                           "change_bsn", "fraud_alert"})
+SITUATION_MIN_TOPIC = 0.2
+SHORT_WORDS = 8
 # Clarify instead of guessing: top topic below this and the next ones this close.
 CLARIFY_BELOW = 0.3
 CLARIFY_GAP = 0.1
@@ -188,6 +195,9 @@ def _with_focus(whole: Question, focus: Optional[Question], below: float = 0.5) 
     if (focus is None or focus.intent != FAQ_INTENT or whole.top_confidence >= below
             or focus.top_confidence < FOCUS_MIN_TOPIC or focus.top_confidence <= whole.top_confidence):
         return whole
+    if (focus.top_topic in GENERIC_TOPICS and whole.top_topic in ACTION_TOPICS
+            and whole.top_confidence >= SITUATION_MIN_TOPIC):
+        return whole  # "Er staat een lening op mijn naam. Wat moet ik doen?": the loan decides
     return Question(intent=FAQ_INTENT if whole.intent in (FAQ_INTENT, FALLBACK_INTENT) else whole.intent,
                     confidence=max(whole.confidence, focus.confidence), topics=focus.topics)
 
@@ -236,8 +246,9 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
         if len(answers) < 2:
             answers = []  # one question after all: the whole message says more than its part
     if not answers:
+        text = str(parse.get("text") or "")
         answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack),
-                                 asks=asks_something(str(parse.get("text") or "")))
+                                 asks=asks_something(text), short=len(text.split()) <= SHORT_WORDS)
         if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [
                 FAQ_PREFIX + whole.top_topic]:
             answers = []
@@ -260,13 +271,19 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
 
 
 def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Optional[str],
-                   plan: ReplyPlan, emotional: bool = False, asks: bool = True) -> List[str]:
+                   plan: ReplyPlan, emotional: bool = False, asks: bool = True,
+                   short: bool = False) -> List[str]:
+    if (short and previous_topics and whole.top_topic in GENERIC_TOPICS
+            and previous_topics[-1] in ACTION_TOPICS and whole.intent == FAQ_INTENT):
+        return [FAQ_PREFIX + previous_topics[-1]]  # "wat moet ik als eerste doen?" right after a loan
     if followup and previous_topics:
         context_decides = (whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope", None)
                            or whole.confidence < FOLLOWUP_INTENT_TRUSTED)
         if context_decides:
             own = whole.top_topic
             needed = ANAPHORIC_OWN_TOPIC if followup == ANAPHORIC else FOLLOWUP_OWN_TOPIC
+            if own in GENERIC_TOPICS and previous_topics[-1] in ACTION_TOPICS:
+                return [FAQ_PREFIX + previous_topics[-1]]  # "wat moet ik als eerste doen?" after a loan
             if own and whole.top_confidence >= needed and own not in previous_topics:
                 return [FAQ_PREFIX + own]
             return [FAQ_PREFIX + previous_topics[-1]]

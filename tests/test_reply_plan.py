@@ -158,3 +158,15 @@ def test_a_near_miss_gets_its_own_answer_and_nothing_else():
     shares = parse(intent="out_of_scope", topics=[("eurofins", 0.97)])
     shares["near_miss"] = "company_or_place"
     assert plan_reply(shares, [], None).responses == ["utter_out_of_scope"]
+
+
+def test_what_should_i_do_after_a_specific_situation_gets_that_situations_steps():
+    message = parse(topics=[("identity_fraud", 0.4), ("what_to_do", 0.3)],
+                    text="Someone took out a loan in my name. What do I do?")
+    message["question_focus"] = {"intent": "faq", "confidence": 0.99,
+                                 "topics": [{"topic": "what_to_do", "confidence": 0.95}]}
+    assert plan_reply(message, [], None).responses == ["utter_faq/identity_fraud"]
+    follow = parse(topics=[("what_to_do", 0.9)], text="wat moet ik als eerste doen")
+    assert plan_reply(follow, ["identity_fraud"], None).responses == ["utter_faq/identity_fraud"]
+    assert plan_reply(follow, ["which_data"], None).responses == ["utter_faq/what_to_do"]
+    assert plan_reply(follow, [], None).responses == ["utter_faq/what_to_do"]

@@ -88,3 +88,20 @@ def test_a_question_after_much_context_is_also_given_alone():
     assert split_questions(letter).focus == "Wat moet ik precies doen?"
     assert split_questions("Ik heb een sms gekregen. Is die echt?").focus is None
     assert split_questions("wat is er gebeurd en hoeveel mensen zijn getroffen").focus is None
+
+
+@pytest.mark.parametrize("text", [
+    "zijn jullie eigen computers wel veilig of zitten die hackers daar ook in",
+    "ik heb in juli een zelftest opgestuurd, is die uitslag nog betrouwbaar nu",
+    "mijn zus kreeg een andere brief dan ik, hoe kan dat nou?",
+])
+def test_alternatives_context_and_rhetorical_questions_stay_one_question(text):
+    assert not split_questions(text).is_split
+
+
+def test_a_rhetorical_question_is_no_question_but_the_real_one_after_it_is():
+    split = split_questions("This is outrageous. How could you let this happen?! Who is investigating?")
+    assert not split.is_split and split.focus == "Who is investigating?"
+    assert not is_question("hoe kan dat nou?")
+    assert split_questions("moet ik aangifte doen of wat moet ik doen").questions == [
+        "moet ik aangifte doen", "wat moet ik doen"]

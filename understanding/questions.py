@@ -51,6 +51,15 @@ ASKING_RE = re.compile(
     r"\bi (?:want|would like) to (?:know|see|complain|report|speak|talk|file)\b|\bhelp me\b|\bhelp mij\b"
 )
 COORDINATORS = frozenset({"en", "of", "and", "or", "&", "+", "maar", "but"})
+# "X of Y": a second question only when Y starts with a question word.
+ALTERNATIVES = frozenset({"of", "or"})
+# Short rhetorical questions ("hoe kan dat nou?", "how could you let this happen?!") ask nothing.
+RHETORICAL = re.compile(
+    r"^(?:hoe (?:kan|kon|is|durven|durft|haal)\b.{0,30}\b(?:dit|dat|het|jullie|je|mogelijk)\b|"
+    r"waar slaat dit op|"
+    r"how (?:could|can|dare) (?:you|they|this|it)\b|how is (?:this|that) possible|what the hell)"
+)
+RHETORICAL_MAX_WORDS = 8
 # "... en of ik aangifte moet doen": an indirect question starts with "of" (whether).
 INDIRECT = frozenset({"of", "whether", "if"})
 # "..., en mijn mail?": a short noun phrase after a coordinator asks the same about something else.
@@ -62,7 +71,7 @@ FILLERS = frozenset({"ook", "verder", "dan", "daarnaast", "nog", "also", "then",
 LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.):]?|[a-c][.)]|[-*•·])\s+")
 # Marks a list item so that it counts as a question of its own ("2) mijn uitslag").
 ITEM = "\u2063"
-SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[^\d\s][.])\s+|\n+")
+SENTENCE_END = re.compile(r"(?<=[?!])(?![?!])\s*|(?<=[^\d\s][.])\s+|\n+")
 TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 MIN_PART_WORDS = 2
 # A single question after at least this many words of context also gets parsed on its own.
@@ -139,9 +148,15 @@ def is_question(sentence: str) -> bool:
 
     A list item, a question mark, a question word or verb first, or an asking phrase.
     """
-    if sentence.startswith(ITEM) or sentence.rstrip().endswith("?"):
+    if sentence.startswith(ITEM):
         return True
+    if ":" in sentence and is_question(sentence.rsplit(":", 1)[1]):
+        return True  # "paar vragen: wat is er gebeurd"
     words = words_of(sentence)
+    if 0 < len(words) <= RHETORICAL_MAX_WORDS and RHETORICAL.match(" ".join(words)):
+        return False
+    if sentence.rstrip().endswith("?"):
+        return True
     while len(words) > 1 and words[0] in (COORDINATORS | FILLERS) - INDIRECT:
         words = words[1:]
     if not words:
@@ -167,6 +182,11 @@ def _starts_question(words: Sequence[str]) -> bool:
     while len(rest) > 1 and rest[0] in FILLERS:
         rest = rest[1:]
     return bool(rest) and (rest[0] in QUESTION_WORDS or rest[0] in FINITE_VERBS or rest[0] in INDIRECT)
+
+
+def _first_content_word(words: Sequence[str]) -> str:
+    rest = [w for w in words if w not in FILLERS]
+    return rest[0] if rest else ""
 
 
 def _is_elliptic(words: Sequence[str]) -> bool:
@@ -214,13 +234,16 @@ def split_clauses(sentence: str, tagger: Optional[VerbTagger] = None) -> List[st
             continue  # the coordinator right after decides
         if len(left) < MIN_PART_WORDS or len(right) < MIN_PART_WORDS:
             continue
-        if _is_elliptic(right) and word != ",":
+        if word in ALTERNATIVES and not _is_elliptic(right):
+            if _first_content_word(right) not in QUESTION_WORDS:
+                continue  # "zijn ze veilig of zitten de hackers erin?": one question, two ways
+        elif _is_elliptic(right) and word != ",":
             pass  # "..., en mijn mail?"
         elif not _starts_question(right) or is_dependent(right):
             continue
         left_verbs = verbs[start:i] if verbs else None
-        if not _has_verb(left, left_verbs):
-            continue
+        if not _has_verb(left, left_verbs) or not is_question(" ".join(tokens[start:i])):
+            continue  # "ik heb een zelftest gedaan, is die uitslag goed?": the left part is context
         cuts.append(i)
         start = i + 1
     if not cuts:
