@@ -49,11 +49,12 @@ PART_FALLBACK_TOPIC = 0.8
 FALLBACK_INTENT = "nlu_fallback"
 # A message that shows a feeling gets a FAQ answer only from this topic confidence on;
 # below it, the advice for the feeling (a worried person is not quizzed or misanswered).
-EMOTIONAL_MIN_TOPIC = 0.6
+EMOTIONAL_MIN_TOPIC = 0.4
+EMOTION_INTENT = "express_emotion"
 # The brief says nothing about letters for people who died: grief with a letter
 # question gets the grief advice (I do not know; the organisation's website).
 GRIEF_TOPICS = frozenset({"letter_will_i_get", "letter_when", "letter_not_received", "letter_meaning",
-                          "am_i_affected", "what_to_do"})
+                          "am_i_affected"})
 # The question sentence of a long message replaces the whole when the whole's topic
 # is below this and the sentence's topic is at least FOCUS_MIN_TOPIC (and higher).
 FOCUS_WHOLE_BELOW = 0.5
@@ -230,6 +231,9 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
     if ack:
         plan.responses.append(ack)
     category = parse.get("near_miss")
+    if category == "medical":
+        plan.responses.append(INTENT_RESPONSES["medical_question"])
+        return plan
     if category:
         plan.responses.append(NEAR_MISS_RESPONSES.get(category, INTENT_RESPONSES["out_of_scope"]))
         return plan
@@ -247,6 +251,9 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
             answers = []  # one question after all: the whole message says more than its part
     if not answers:
         text = str(parse.get("text") or "")
+        if whole.intent == EMOTION_INTENT and asks_something(text):
+            # "ik ben zo bang, moet ik opnieuw?": a feeling with a question; the question decides
+            whole = Question(intent=FAQ_INTENT, confidence=whole.confidence, topics=whole.topics)
         answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack),
                                  asks=asks_something(text), short=len(text.split()) <= SHORT_WORDS)
         if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [

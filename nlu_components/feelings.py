@@ -23,8 +23,10 @@ from understanding.emotion import read_feeling
 FEELING = "feeling"
 URGENT_INTENT = "urgent_help"
 EMOTION_INTENT = "express_emotion"
-# Intents that mean "not understood": an emotional message then becomes express_emotion.
-NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
+# Intents that mean "not understood", or that an emotional message cannot mean ("ik kan er
+# niet van slapen" is no thanks, "ik heb niks gehad hoor" no feedback): express_emotion.
+NOT_UNDERSTOOD = frozenset({"nlu_fallback", "thanks", "greet", "goodbye", "bot_challenge",
+                            "feedback_positive", "feedback_negative", "feedback_reason"})
 # Button payloads and commands are never overridden.
 COMMAND_PREFIX = "/"
 

@@ -1,8 +1,9 @@
 """Near misses: a question that shares a word with the breach but asks about something else.
 
 Adds ``near_miss`` (the category of ``understanding/data/scope.yml``) and sets
-the intent to ``out_of_scope``, so the answer action says plainly what the
-assistant cannot answer and offers the nearest topic it does know. Urgent
+the intent to ``out_of_scope`` (``medical_question`` for symptoms and what a
+result means), so the answer action says plainly what the assistant cannot
+answer and offers the nearest topic it does know, or refers to the GP. Urgent
 messages, buttons, language requests and feedback keep their intent. Must come
 after the classifiers and the FeelingDetector.
 """
@@ -16,7 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.stateless import StatelessComponent
-from understanding.scope import near_miss
+from understanding.scope import intent_of, near_miss
 
 NEAR_MISS = "near_miss"
 OUT_OF_SCOPE = "out_of_scope"
@@ -46,6 +47,6 @@ class ScopeDetector(StatelessComponent):
                 continue
             message.set(NEAR_MISS, category, add_to_output=True)
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in KEEP_INTENTS:
-                message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0},
+                message.set(INTENT, {INTENT_NAME_KEY: intent_of(category), PREDICTED_CONFIDENCE_KEY: 1.0},
                             add_to_output=True)
         return messages

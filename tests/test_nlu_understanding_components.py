@@ -113,3 +113,10 @@ def test_near_misses_become_out_of_scope_but_urgent_help_stays():
     plain = message("Wat heeft Eurofins ermee te maken?")
     ScopeDetector().process([plain])
     assert plain.get("near_miss") is None and plain.get("intent")["name"] == "faq"
+
+
+def test_an_emotional_message_is_never_taken_for_thanks_or_feedback():
+    for intent in ("thanks", "feedback_negative"):
+        item = message("ik kan er niet van slapen en heb de hele tijd hartkloppingen", intent, 0.8)
+        FeelingDetector().process([item])
+        assert item.get("intent")["name"] == "express_emotion"

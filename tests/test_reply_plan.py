@@ -170,3 +170,16 @@ def test_what_should_i_do_after_a_specific_situation_gets_that_situations_steps(
     assert plan_reply(follow, ["identity_fraud"], None).responses == ["utter_faq/identity_fraud"]
     assert plan_reply(follow, ["which_data"], None).responses == ["utter_faq/what_to_do"]
     assert plan_reply(follow, [], None).responses == ["utter_faq/what_to_do"]
+
+
+def test_a_medical_question_recognised_by_its_words_goes_to_the_gp():
+    message = parse(intent="medical_question", topics=[("test_results_leaked", 0.8)])
+    message["near_miss"] = "medical"
+    assert plan_reply(message, [], None).responses == ["utter_medical"]
+
+
+def test_a_feeling_with_a_question_is_answered_even_when_the_classifier_saw_only_the_feeling():
+    message = parse(intent="express_emotion", topics=[("results_valid", 0.43)],
+                    feeling={"urgent": None, "emotion": "fear"},
+                    text="ik ben zo bang dat mijn uitslag nu niet meer klopt, moet ik opnieuw?")
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_faq/results_valid"]

@@ -44,16 +44,27 @@ def load_scope(path: Path = SCOPE_FILE) -> Tuple[Pattern, Dict[str, Pattern], Fr
     Raises:
         ValueError: A list is missing or empty, or a pattern is invalid.
     """
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = _raw(path)
     categories = raw.get("categories") or {}
     if not categories:
         raise ValueError(f"{path}: no categories")
     in_scope = _compile(raw.get("in_scope") or [], f"{path}: in_scope")
     anywhere = frozenset(raw.get("anywhere") or [])
-    if not anywhere <= set(categories):
-        raise ValueError(f"{path}: 'anywhere' names an unknown category")
+    if not anywhere <= set(categories) or not set(raw.get("intents") or {}) <= set(categories):
+        raise ValueError(f"{path}: 'anywhere' or 'intents' names an unknown category")
     compiled = {name: _compile(items, f"{path}: {name}") for name, items in categories.items()}
     return in_scope, compiled, anywhere
+
+
+def intent_of(category: str, path: Path = SCOPE_FILE) -> str:
+    """The intent a near-miss category gets: ``out_of_scope`` unless the file's ``intents`` says otherwise."""
+    raw = _raw(path)
+    return str((raw.get("intents") or {}).get(category, "out_of_scope"))
+
+
+@lru_cache(maxsize=4)
+def _raw(path: Path) -> Dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def near_miss(text: str) -> Optional[str]:
