@@ -25,7 +25,7 @@ export default {
   logLabel: "Messages",
   inputLabel: "Your question",
   send: "Send",
-  hint: "One question per message. Do not type personal data.",
+  hint: "Do not type personal data, such as your BSN, name or address.",
   footerPrivacyLink: "Privacy: what the assistant keeps",
 
   offline: "The connection was lost. We are trying again.",

@@ -26,7 +26,7 @@ export default {
   logLabel: "Berichten",
   inputLabel: "Uw vraag",
   send: "Verstuur",
-  hint: "Eén vraag per bericht. Typ geen persoonsgegevens.",
+  hint: "Typ geen persoonsgegevens, zoals uw BSN, naam of adres.",
   footerPrivacyLink: "Privacy: wat de assistent bewaart",
 
   offline: "De verbinding is verbroken, we proberen het opnieuw.",
