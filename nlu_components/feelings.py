@@ -11,6 +11,7 @@ instead of "I do not understand". Must come after the classifiers.
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.stateless import StatelessComponent
 from understanding.emotion import read_feeling
+from understanding.questions import asks_something
 
 FEELING = "feeling"
 URGENT_INTENT = "urgent_help"
@@ -27,6 +29,10 @@ EMOTION_INTENT = "express_emotion"
 # niet van slapen" is no thanks, "ik heb niks gehad hoor" no feedback): express_emotion.
 NOT_UNDERSTOOD = frozenset({"nlu_fallback", "thanks", "greet", "goodbye", "bot_challenge",
                             "feedback_positive", "feedback_negative", "feedback_reason"})
+FAQ_INTENT = "faq"
+# A real thank-you with a feeling in it ("bedankt, ik was zo ongerust") stays thanks.
+THANKS_INTENTS = frozenset({"thanks", "feedback_positive"})
+THANKS_WORDS = re.compile(r"\b(?:dank|bedankt|thanks?|merci|top|fijn)\b")
 # Button payloads and commands are never overridden.
 COMMAND_PREFIX = "/"
 
@@ -56,7 +62,20 @@ class FeelingDetector(StatelessComponent):
             if feeling.urgent is not None:
                 message.set(INTENT, {INTENT_NAME_KEY: URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
                             add_to_output=True)
-            elif intent in NOT_UNDERSTOOD and not (message.get("questions") or {}).get("parts"):
+            elif self._only_a_feeling(text, intent, message):
                 message.set(INTENT, {INTENT_NAME_KEY: EMOTION_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
                             add_to_output=True)
         return messages
+
+    @staticmethod
+    def _only_a_feeling(text: str, intent: str, message: Message) -> bool:
+        """True when an emotional message asks nothing the classifiers understood.
+
+        Not understood, taken for thanks or feedback it does not contain, or a FAQ
+        topic for a message that asks nothing ("ik ben zo kwaad op jullie").
+        """
+        if (message.get("questions") or {}).get("parts"):
+            return False
+        if intent in NOT_UNDERSTOOD:
+            return intent not in THANKS_INTENTS or not THANKS_WORDS.search(text.lower())
+        return intent in (FAQ_INTENT, "out_of_scope") and not asks_something(text)

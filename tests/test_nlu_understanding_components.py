@@ -120,3 +120,15 @@ def test_an_emotional_message_is_never_taken_for_thanks_or_feedback():
         item = message("ik kan er niet van slapen en heb de hele tijd hartkloppingen", intent, 0.8)
         FeelingDetector().process([item])
         assert item.get("intent")["name"] == "express_emotion"
+
+
+def test_a_feeling_that_asks_nothing_is_a_feeling_and_a_real_thank_you_stays_thanks():
+    angry = message("ik ben zo kwaad op jullie", "faq", 0.9)
+    FeelingDetector().process([angry])
+    assert angry.get("intent")["name"] == "express_emotion"
+    asking = message("ik ben zo kwaad, wie gaat dit onderzoeken?", "faq", 0.9)
+    FeelingDetector().process([asking])
+    assert asking.get("intent")["name"] == "faq"
+    thanks = message("heel erg bedankt, ik was echt in paniek maar nu snap ik het", "thanks", 0.9)
+    FeelingDetector().process([thanks])
+    assert thanks.get("intent")["name"] == "thanks"
