@@ -21,6 +21,9 @@ FOLLOWUP = "followup"
 FAQ_INTENT = "faq"
 # Intents that a follow-up often gets by mistake: they leave the decision to the answer action.
 RESOLVED_BY_CONTEXT = frozenset({"nlu_fallback", "out_of_scope"})
+# "telefoonnummers ook?" sounds like asking for a person; below this confidence it is a follow-up.
+PERSON_INTENT = "request_human"
+PERSON_TRUSTED = 0.95
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -42,7 +45,9 @@ class FollowupDetector(StatelessComponent):
                 continue
             message.set(FOLLOWUP, True, add_to_output=True)
             intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) in RESOLVED_BY_CONTEXT:
+            unsure_person = (intent.get(INTENT_NAME_KEY) == PERSON_INTENT
+                             and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0) < PERSON_TRUSTED)
+            if intent.get(INTENT_NAME_KEY) in RESOLVED_BY_CONTEXT or unsure_person:
                 message.set(INTENT, {INTENT_NAME_KEY: FAQ_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 0.0)},
                             add_to_output=True)

@@ -132,3 +132,12 @@ def test_a_feeling_that_asks_nothing_is_a_feeling_and_a_real_thank_you_stays_tha
     thanks = message("heel erg bedankt, ik was echt in paniek maar nu snap ik het", "thanks", 0.9)
     FeelingDetector().process([thanks])
     assert thanks.get("intent")["name"] == "thanks"
+
+
+def test_an_unsure_request_for_a_person_that_is_a_follow_up_is_left_to_the_context():
+    follow = message("telefoonnummers ook?", "request_human", 0.7)
+    FollowupDetector().process([follow])
+    assert follow.get("intent")["name"] == "faq"
+    sure = message("en kan ik een mens spreken?", "request_human", 0.99)
+    FollowupDetector().process([sure])
+    assert sure.get("intent")["name"] == "request_human"
