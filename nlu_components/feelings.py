@@ -15,10 +15,9 @@ import re
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.stateless import StatelessComponent
+from nlu_components.stateless import StatelessComponent, intent_name, set_intent, typed_messages
 from understanding.emotion import read_feeling
 from understanding.questions import asks_something
 
@@ -33,8 +32,6 @@ FAQ_INTENT = "faq"
 # A real thank-you with a feeling in it ("bedankt, ik was zo ongerust") stays thanks.
 THANKS_INTENTS = frozenset({"thanks", "feedback_positive"})
 THANKS_WORDS = re.compile(r"\b(?:dank|bedankt|thanks?|merci|top|fijn)\b")
-# Button payloads and commands are never overridden.
-COMMAND_PREFIX = "/"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -50,21 +47,15 @@ class FeelingDetector(StatelessComponent):
         Returns:
             The same messages.
         """
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith(COMMAND_PREFIX):
-                continue
+        for message, text in typed_messages(messages):
             feeling = read_feeling(text)
             if feeling.urgent is None and feeling.emotion is None:
                 continue
             message.set(FEELING, {"urgent": feeling.urgent, "emotion": feeling.emotion}, add_to_output=True)
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if feeling.urgent is not None:
-                message.set(INTENT, {INTENT_NAME_KEY: URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
-                            add_to_output=True)
-            elif self._only_a_feeling(text, intent, message):
-                message.set(INTENT, {INTENT_NAME_KEY: EMOTION_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
-                            add_to_output=True)
+                set_intent(message, URGENT_INTENT)
+            elif self._only_a_feeling(text, intent_name(message), message):
+                set_intent(message, EMOTION_INTENT)
         return messages
 
     @staticmethod

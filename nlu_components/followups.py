@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.stateless import StatelessComponent
+from nlu_components.stateless import StatelessComponent, intent_name, set_intent, typed_messages
 from understanding.followup import is_followup
 
 FOLLOWUP = "followup"
@@ -39,16 +39,12 @@ class FollowupDetector(StatelessComponent):
         Returns:
             The same messages.
         """
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith("/") or not is_followup(text):
+        for message, text in typed_messages(messages):
+            if not is_followup(text):
                 continue
             message.set(FOLLOWUP, True, add_to_output=True)
-            intent = message.get(INTENT) or {}
-            unsure_person = (intent.get(INTENT_NAME_KEY) == PERSON_INTENT
-                             and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0) < PERSON_TRUSTED)
-            if intent.get(INTENT_NAME_KEY) in RESOLVED_BY_CONTEXT or unsure_person:
-                message.set(INTENT, {INTENT_NAME_KEY: FAQ_INTENT,
-                                     PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 0.0)},
-                            add_to_output=True)
+            confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            unsure_person = intent_name(message) == PERSON_INTENT and confidence < PERSON_TRUSTED
+            if intent_name(message) in RESOLVED_BY_CONTEXT or unsure_person:
+                set_intent(message, FAQ_INTENT, confidence)
         return messages

@@ -13,14 +13,12 @@ from __future__ import annotations
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.stateless import StatelessComponent
+from nlu_components.stateless import StatelessComponent, intent_name, set_intent, typed_messages
 from understanding.scope import intent_of, near_miss
 
 NEAR_MISS = "near_miss"
-OUT_OF_SCOPE = "out_of_scope"
 KEEP_INTENTS = frozenset({"urgent_help", "change_language", "feedback_positive", "feedback_negative",
                           "feedback_reason", "something_else", "choose", "greet", "goodbye", "thanks"})
 
@@ -38,15 +36,11 @@ class ScopeDetector(StatelessComponent):
         Returns:
             The same messages.
         """
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith("/"):
-                continue
+        for message, text in typed_messages(messages):
             category = near_miss(text)
             if category is None:
                 continue
             message.set(NEAR_MISS, category, add_to_output=True)
-            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in KEEP_INTENTS:
-                message.set(INTENT, {INTENT_NAME_KEY: intent_of(category), PREDICTED_CONFIDENCE_KEY: 1.0},
-                            add_to_output=True)
+            if intent_name(message) not in KEEP_INTENTS:
+                set_intent(message, intent_of(category))
         return messages
