@@ -9,15 +9,15 @@ verb and the second starts like a question of its own ("... en moet ik iets doen
 met mijn bsn?"). A single question that merely contains "en" ("zijn mijn naam en
 adres gelekt?") stays whole, because "adres gelekt" does not start like a question.
 
-The cut works on plain tokens; the part-of-speech tags of spaCy, when given, only
-add verbs the word lists miss.
+The cut works on plain tokens and word lists (question words, finite verbs): the
+splitter runs before spaCy in the pipeline, so that each question gets its own parse.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 QUESTION_WORDS = frozenset(
     """
@@ -83,8 +83,6 @@ DEPENDENT_MAX_WORDS = 5
 # ... and has no word this long: "of ik die moet wijzigen" asks something of its own.
 CONTENT_WORD_LETTERS = 6
 
-# A callable that tells, for a list of words, which are verbs (spaCy's tags); optional.
-VerbTagger = Callable[[Sequence[str]], Sequence[bool]]
 
 
 @dataclass(frozen=True)
@@ -204,25 +202,21 @@ def is_dependent(words: Sequence[str]) -> bool:
             and not any(len(w) >= CONTENT_WORD_LETTERS for w in words))
 
 
-def _has_verb(words: Sequence[str], verbs: Optional[Sequence[bool]]) -> bool:
-    if any(w in FINITE_VERBS or w in QUESTION_WORDS for w in words):
-        return True
-    return bool(verbs) and any(verbs)
+def _has_verb(words: Sequence[str]) -> bool:
+    return any(w in FINITE_VERBS or w in QUESTION_WORDS for w in words)
 
 
-def split_clauses(sentence: str, tagger: Optional[VerbTagger] = None) -> List[str]:
+def split_clauses(sentence: str) -> List[str]:
     """Cuts one question sentence where a coordinator joins two questions.
 
     Args:
         sentence: One sentence.
-        tagger: Optional verb tagger (spaCy's part-of-speech tags).
 
     Returns:
         One or more parts; the coordinator itself is dropped.
     """
     tokens = TOKEN.findall(sentence)
     words = [t.lower() for t in tokens]
-    verbs = list(tagger(tokens)) if tagger else None
     cuts: List[int] = []
     start = 0
     for i, word in enumerate(words):
@@ -241,8 +235,7 @@ def split_clauses(sentence: str, tagger: Optional[VerbTagger] = None) -> List[st
             pass  # "..., en mijn mail?"
         elif not _starts_question(right) or is_dependent(right):
             continue
-        left_verbs = verbs[start:i] if verbs else None
-        if not _has_verb(left, left_verbs) or not is_question(" ".join(tokens[start:i])):
+        if not _has_verb(left) or not is_question(" ".join(tokens[start:i])):
             continue  # "ik heb een zelftest gedaan, is die uitslag goed?": the left part is context
         cuts.append(i)
         start = i + 1
@@ -265,12 +258,11 @@ def _tidy(text: str) -> str:
 LEADING_COORDINATOR = re.compile(r"^(?:en|of|and|or|maar|but)\s+", re.IGNORECASE)
 
 
-def split_questions(text: str, tagger: Optional[VerbTagger] = None) -> Split:
+def split_questions(text: str) -> Split:
     """Finds the separate questions in a message.
 
     Args:
         text: The whole message.
-        tagger: Optional verb tagger.
 
     Returns:
         The questions, each with the context sentences that belong to it. A
@@ -287,7 +279,7 @@ def split_questions(text: str, tagger: Optional[VerbTagger] = None) -> Split:
             continue
         if is_question(sentence):
             focus_sentence = sentence
-            clauses = split_clauses(sentence.replace(ITEM, ""), tagger)
+            clauses = split_clauses(sentence.replace(ITEM, ""))
             first = " ".join([*context, clauses[0]]).strip()
             groups.append([first])
             groups.extend([clause] for clause in clauses[1:])
