@@ -128,18 +128,22 @@ class Verdict:
 
 
 SOFT_TOPICS = ("ack_", "out_of_scope", "unknown", "contact")
+# The advice after a feeling (what the person can do) fits any reply to that feeling.
+SOFT_RESPONSES = ("utter_emotion_",)
 
 
 def content_keys(topic_map: Dict[str, Tuple[str, ...]]) -> set:
     """The responses that answer a question of substance: those of every topic but the soft ones.
 
     Acknowledgements, "I cannot answer that" and the contact details may come
-    with any answer; an answer of substance must have been asked for.
+    with any answer, and so may the advice that follows a feeling (what the
+    person can do, SOFT_RESPONSES), though it answers some topics too; an answer
+    of substance must have been asked for.
     """
     keys: set = set()
     for topic, accepted in topic_map.items():
         if not topic.startswith(SOFT_TOPICS):
-            keys.update(accepted)
+            keys.update(key for key in accepted if not key.startswith(SOFT_RESPONSES))
     return keys
 
 
