@@ -21,7 +21,8 @@ list of responses of the domain, in order:
    of its own is answered against the topic of the previous answer;
 6. a plain question between two or three close topics gets a short clarifying
    question with those topics as buttons;
-7. a feeling without a question gets what the person can do.
+7. a feeling without a question gets what the person can do, unless the message read
+   without its clauses of feeling clearly names a topic (the worry is the question).
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ EMOTION_INTENT = "express_emotion"
 # question gets the grief advice (I do not know; the organisation's website).
 GRIEF_TOPICS = frozenset({"letter_will_i_get", "letter_when", "letter_not_received", "letter_meaning",
                           "am_i_affected"})
+# A message with a feeling, read without its clauses of feeling (``calm_focus``), is
+# answered on that reading when its topic is this sure: the worry itself names the
+# topic ("ik ben in paniek, straks weet iedereen mijn uitslag"), question mark or not.
+CALM_MIN_TOPIC = 0.7
+# ... but only when the whole message is unsure (below this), and, for a message that asks
+# nothing, when the calm reading is a real statement ("bijna een miljoen vrouwen." is not).
+CALM_WHOLE_BELOW = 0.5
+CALM_STATEMENT_WORDS = 6
 # The question sentence of a long message replaces the whole when the whole's topic
 # is below this and the sentence's topic is at least FOCUS_MIN_TOPIC (and higher).
 FOCUS_WHOLE_BELOW = 0.5
@@ -156,6 +165,25 @@ def focus_of(parse: Mapping[str, Any]) -> Optional[Question]:
                     topics=stored.get("topics") or [])
 
 
+def calm_of(parse: Mapping[str, Any]) -> Optional[Question]:
+    """The message without its clauses of feeling, parsed on its own (QuestionCollector), if any."""
+    stored = parse.get("calm_focus")
+    if not stored:
+        return None
+    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
+                    topics=stored.get("topics") or [])
+
+
+def _calm_worry(whole: Question, calm: Optional[Question], calm_words: int, asks: bool) -> Optional[Question]:
+    """The worry of an emotional message as a clear FAQ question, when reading it calmly gives one."""
+    if (calm is None or calm.intent not in (FAQ_INTENT, FALLBACK_INTENT, EMOTION_INTENT)
+            or whole.top_confidence >= CALM_WHOLE_BELOW or calm.top_confidence < CALM_MIN_TOPIC
+            or calm.top_confidence <= whole.top_confidence
+            or (not asks and calm_words < CALM_STATEMENT_WORDS)):
+        return None
+    return Question(intent=FAQ_INTENT, confidence=max(whole.confidence, calm.confidence), topics=calm.topics)
+
+
 def parts_of(parse: Mapping[str, Any]) -> List[Question]:
     """The separate questions of a message, as the QuestionCollector stored them."""
     stored = (parse.get("questions") or {}).get("parts") or []
@@ -241,6 +269,11 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
 
     whole = _with_focus(question_of_message(parse), focus_of(parse),
                         EMOTIONAL_MIN_TOPIC if ack else FOCUS_WHOLE_BELOW)
+    text = str(parse.get("text") or "")
+    worry = _calm_worry(whole, calm_of(parse), int((parse.get("calm_focus") or {}).get("words") or 0),
+                        asks_something(text)) if ack else None
+    if worry is not None:
+        whole = worry
     parts = parts_of(parse)
     answers: List[str] = []
     if len(parts) > 1:
@@ -256,7 +289,8 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
             # "ik ben zo bang, moet ik opnieuw?": a feeling with a question; the question decides
             whole = Question(intent=FAQ_INTENT, confidence=whole.confidence, topics=whole.topics)
         answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack),
-                                 asks=asks_something(text), short=len(text.split()) <= SHORT_WORDS)
+                                 asks=worry is not None or asks_something(text),
+                                 short=len(text.split()) <= SHORT_WORDS)
         if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [
                 FAQ_PREFIX + whole.top_topic]:
             answers = []

@@ -9,6 +9,8 @@ Two components work as a pair around the classifiers:
   they parse a whole message.
   A long message with one question after sentences of context gets one extra
   message: the question sentence alone (its parse is stored as ``question_focus``).
+  A message with clauses of feeling ("ik ben echt in paniek, straks ...") gets one
+  more: the message without them (stored as ``calm_focus``).
 * ``QuestionCollector`` (after the classifiers) takes the extra messages out of
   the list again and stores their results on the original message under
   ``questions``: per question the intent, the FAQ topic and their confidences,
@@ -29,12 +31,17 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.stateless import StatelessComponent
+from understanding.emotion import without_feeling
+from understanding.letters import strip_letter
 from understanding.questions import split_questions
 
 QUESTIONS = "questions"
 # The question sentence of a long message, parsed without its context sentences.
 FOCUS_KEY = "question_focus"
 FOCUS = "question_is_focus"
+# The message without its clauses of feeling (understanding.emotion.without_feeling).
+CALM_KEY = "calm_focus"
+CALM = "question_is_calm"
 PART_OF = "question_part_of"
 GROUP = "question_group"
 RETRIEVAL_INTENT = "faq"
@@ -105,16 +112,19 @@ class QuestionSplitter(StatelessComponent):
             if not isinstance(text, str) or not text.strip() or text.startswith("/"):
                 continue
             split = split_questions(text)
+            calm = without_feeling(strip_letter(text))
+            if not (split.is_split or split.focus or calm):
+                continue
+            group = next(_groups)
+            message.set(GROUP, group)
             if split.is_split:
-                group = next(_groups)
-                message.set(GROUP, group)
                 for question in split.questions[:MAX_PARTS]:
                     result.append(Message(data={TEXT: question, PART_OF: group}))
                 message.set(QUESTIONS, {"count": len(split.questions)})
             elif split.focus:
-                group = next(_groups)
-                message.set(GROUP, group)
                 result.append(Message(data={TEXT: split.focus, PART_OF: group, FOCUS: True}))
+            if calm:
+                result.append(Message(data={TEXT: calm, PART_OF: group, CALM: True}))
         return result
 
 
@@ -137,6 +147,7 @@ class QuestionCollector(StatelessComponent):
         """
         parts: Dict[int, List[Dict[str, Any]]] = {}
         focus: Dict[int, Dict[str, Any]] = {}
+        calm: Dict[int, Dict[str, Any]] = {}
         originals: List[Message] = []
         for message in messages:
             group: Optional[int] = message.get(PART_OF)
@@ -144,20 +155,24 @@ class QuestionCollector(StatelessComponent):
                 originals.append(message)
             elif message.get(FOCUS):
                 focus[group] = summary_of(message)
+            elif message.get(CALM):
+                calm[group] = {**summary_of(message), "words": len(str(message.get(TEXT) or "").split())}
             else:
                 parts.setdefault(group, []).append(summary_of(message))
         for message in originals:
             group = message.get(GROUP)
             if group is None:
                 continue
+            message.data.pop(GROUP, None)
+            if group in calm:
+                message.set(CALM_KEY, calm[group], add_to_output=True)
             if group in focus:
                 message.set(FOCUS_KEY, focus[group], add_to_output=True)
-                message.data.pop(GROUP, None)
+            if group not in parts:
                 continue
             found = parts.get(group, [])
             count = (message.get(QUESTIONS) or {}).get("count", len(found))
             message.set(QUESTIONS, {"count": count, "parts": found}, add_to_output=True)
-            message.data.pop(GROUP, None)
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             understood = [p for p in found if _understood(p)]
             if understood and intent not in KEEP_INTENTS and len(found) > 1:

@@ -94,7 +94,8 @@ def test_the_question_of_a_long_letter_is_parsed_alone_too():
     letter = message("Geachte heer/mevrouw, ik heb uw brief ontvangen over het datalek en ik maak mij grote "
                      "zorgen over mijn gegevens. Wat moet ik precies doen?", "faq", 0.9)
     messages = QuestionSplitter().process([letter])
-    assert [m.get("text") for m in messages[1:]] == ["Wat moet ik precies doen?"]
+    # the question sentence alone, and the letter without salutation and without the clause of feeling
+    assert [m.get("text") for m in messages[1:]] == ["Wat moet ik precies doen?", "Wat moet ik precies doen?"]
     classify(messages, {"Wat moet ik precies doen?": ("faq", "what_to_do", 0.95)})
     assert QuestionCollector().process(messages) == [letter]
     assert letter.as_dict(only_output_properties=True)["question_focus"]["topics"][0]["topic"] == "what_to_do"

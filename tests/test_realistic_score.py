@@ -111,3 +111,13 @@ def test_the_blind_set_is_never_trained_on():
     blind |= {h.lower() for c in load_cases() for h in c.history if len(h.split()) > 1}
     assert not trained & blind
 
+
+
+def test_the_advice_after_a_feeling_is_never_an_answer_nobody_asked_for(domain):
+    advice = reply(domain, "utter_ack_anger", "utter_emotion_anger_advice")
+    assert "utter_emotion_anger_advice" not in content_keys(TOPICS)
+    assert judge(case(kind="emotion", expect=("ack_anger",)), advice, INDEX, TOPICS).passed
+    # it states BVO NL's apology, so it answers that topic too; it never answers another one
+    assert judge(case(kind="emotion", expect=("ack_anger", "apology")), advice, INDEX, TOPICS).passed
+    assert judge(case(kind="emotion", expect=("ack_anger", "which_data")), advice, INDEX,
+                 TOPICS).problems == ["missing which_data"]

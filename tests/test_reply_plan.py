@@ -183,3 +183,30 @@ def test_a_feeling_with_a_question_is_answered_even_when_the_classifier_saw_only
                     feeling={"urgent": None, "emotion": "fear"},
                     text="ik ben zo bang dat mijn uitslag nu niet meer klopt, moet ik opnieuw?")
     assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_faq/results_valid"]
+
+
+def calm(topic: str, confidence: float, words: int = 9, intent: str = "faq") -> Dict[str, Any]:
+    return {"intent": intent, "confidence": 0.99, "topics": [{"topic": topic, "confidence": confidence}],
+            "words": words}
+
+
+def test_a_worry_read_without_its_feeling_is_answered_when_that_reading_is_clear():
+    message = parse("express_emotion", 0.9, [("test_results_leaked", 0.28), ("retest", 0.1)],
+                    text="ik ben echt in paniek, straks weet iedereen dat ik een afwijkende uitslag had",
+                    feeling={"emotion": "fear"})
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_emotion_fear_advice"]
+    message["calm_focus"] = calm("test_results_leaked", 0.97)
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_faq/test_results_leaked"]
+    message["calm_focus"] = calm("test_results_leaked", 0.5)  # unsure: the advice stays
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_emotion_fear_advice"]
+
+
+def test_the_calm_reading_never_overrules_a_sure_whole_or_an_exclamation():
+    sure = parse(topics=[("identity_fraud", 0.99)], text="er staat een lening op mijn naam!! wat moet ik doen",
+                 feeling={"emotion": "anger"})
+    sure["calm_focus"] = calm("what_to_do", 1.0)
+    assert plan_reply(sure, [], None).responses == ["utter_ack_anger", "utter_faq/identity_fraud"]
+    shout = parse("express_emotion", 0.9, [("how_many", 0.2)], text="wat een zooi. bijna een miljoen vrouwen.",
+                  feeling={"emotion": "anger"})
+    shout["calm_focus"] = calm("how_many", 0.9, words=4)
+    assert plan_reply(shout, [], None).responses == ["utter_ack_anger", "utter_emotion_anger_advice"]

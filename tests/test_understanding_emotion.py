@@ -69,3 +69,19 @@ def test_a_broken_patterns_file_is_refused(tmp_path):
     missing.write_text("suicide: [a]\n")
     with pytest.raises(ValueError, match="blackmail"):
         load_patterns(missing)
+
+
+@pytest.mark.parametrize("text, rest", [
+    ("ik ben echt in paniek, straks weet iedereen dat ik een afwijkende uitslag had",
+     "straks weet iedereen dat ik een afwijkende uitslag had"),
+    ("jullie zijn echt waardeloos, ik krijg nu elke dag nep sms'jes. wat moet ik daar nou mee",
+     "ik krijg nu elke dag nep sms'jes. wat moet ik daar nou mee"),
+    ("Ik ben zo ontzettend boos. Ik vertrouw jullie voor geen meter meer.", None),  # feeling only
+    ("welke gegevens zijn gestolen? en wanneer?", None),  # no feeling
+    ("ik ben zo bang dat ze mijn identiteit stelen", None),  # one clause: feeling and worry together
+    ("ik ben bang. echt.", None),  # too little left
+])
+def test_the_message_without_its_clauses_of_feeling(text, rest):
+    from understanding.emotion import without_feeling
+
+    assert without_feeling(text) == rest

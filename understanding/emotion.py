@@ -28,6 +28,10 @@ import yaml
 
 PATTERNS_FILE = Path(__file__).resolve().parent / "data" / "feelings.yml"
 URGENT_KINDS = ("suicide", "blackmail", "threat")
+# Clauses of a message: cut after sentence marks and commas, and at line breaks.
+CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+|\n+")
+# What is left after the feeling must have this many words to say something.
+MIN_REST_WORDS = 3
 EMOTION_KINDS = ("grief", "fear", "anger")
 
 
@@ -96,3 +100,30 @@ def read_feeling(text: str, patterns: Optional[Dict[str, Pattern]] = None) -> Fe
         emotion = "fear"
     return Feeling(urgent=urgent, emotion=emotion)
 
+
+
+def without_feeling(text: str, patterns: Optional[Dict[str, Pattern]] = None) -> Optional[str]:
+    """The message without its clauses of feeling, when something of substance is left.
+
+    "ik ben echt in paniek, straks weet iedereen dat ik een afwijkende uitslag had"
+    -> "straks weet iedereen dat ik een afwijkende uitslag had": the worry itself,
+    which the classifiers then read without the feeling words around it.
+
+    Args:
+        text: The message.
+        patterns: Compiled patterns; those of ``PATTERNS_FILE`` by default.
+
+    Returns:
+        The clauses without a feeling, joined; None when no clause shows a feeling,
+        every clause does, or fewer than ``MIN_REST_WORDS`` words are left.
+    """
+    patterns = patterns or load_patterns()
+    clauses = [clause.strip() for clause in CLAUSE_END.split(text) if clause.strip()]
+    if len(clauses) < 2:
+        return None
+    kept = [clause for clause in clauses
+            if not any(patterns[kind].search(fold(clause)) for kind in EMOTION_KINDS)]
+    if len(kept) == len(clauses) or not kept:
+        return None
+    rest = " ".join(kept).strip(" ,;")
+    return rest if len(rest.split()) >= MIN_REST_WORDS else None

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
+from understanding.letters import is_announcement, strip_letter, strip_ordinal
+
 QUESTION_WORDS = frozenset(
     """
     wat wie wiens waar waarom wanneer hoe hoeveel hoelang welke welk waarmee waarover waardoor
@@ -44,7 +46,9 @@ ASKING_PHRASES = (
 )
 ASKING_RE = re.compile(
     r"\b(?:wil|wilde|wou|zou|graag)\b(?:\s+\w+){0,3}\s+(?:weten|vernemen|horen|zien|inzien|lezen)\b|\bbenieuwd\b|"
-    r"\bvraag (?:ik )?(?:me|mij)\b(?:\s+\w+){0,2}\s+af\b|\bi(?:'d| would)? like to know\b|\bwondering\b|"
+    r"\bvraag (?:ik )?(?:me|mij)\b(?:\s+\w+){0,2}\s+af\b|"
+    r"\bvra(?:agt|gen) (?:zich|ze zich)\b(?:\s+\w+){0,2}\s+af\b|"
+    r"\bi(?:'d| would)? like to know\b|\bwondering\b|"
     # a request is a question too: "ik wil een klacht indienen", "I want to complain"
     r"\bik (?:wil|zou graag|wou)\b(?!\s+niet)(?:\s+\w+){0,6}\s+(?:indienen|melden|weten|zien|inzien|spreken|"
     r"praten|bellen|klagen|aanvragen|opvragen|krijgen|afmelden)\b|"
@@ -261,6 +265,9 @@ LEADING_COORDINATOR = re.compile(r"^(?:en|of|and|or|maar|but)\s+", re.IGNORECASE
 def split_questions(text: str) -> Split:
     """Finds the separate questions in a message.
 
+    The letter form (salutation, closing and signature, "Ik heb enkele vragen.",
+    "Ten eerste") is left out first (understanding/letters.py).
+
     Args:
         text: The whole message.
 
@@ -268,7 +275,8 @@ def split_questions(text: str) -> Split:
         The questions, each with the context sentences that belong to it. A
         message without any question is one "question": the whole text.
     """
-    sentences = sentences_of(text)
+    sentences = [strip_ordinal(_without_announcement(s)) for s in sentences_of(strip_letter(text))
+                 if not is_announcement(s)]
     groups: List[List[str]] = []
     context: List[str] = []
     focus_sentence: Optional[str] = None
@@ -298,6 +306,12 @@ def split_questions(text: str) -> Split:
     if len(groups) == 1 and focus_sentence and context_words >= FOCUS_CONTEXT_WORDS:
         focus = focus_sentence.replace(ITEM, "").strip()
     return Split(questions=_merge_duplicates(questions), focus=focus)
+
+
+def _without_announcement(sentence: str) -> str:
+    """The sentence without an announcement before its colon ("... de volgende vragen: welke?")."""
+    head, colon, tail = sentence.partition(":")
+    return tail.strip() if colon and tail.strip() and is_announcement(head) else sentence
 
 
 def _merge_duplicates(questions: List[str]) -> List[str]:
