@@ -184,11 +184,20 @@ def _calm_worry(whole: Question, calm: Optional[Question], calm_words: int, asks
     return Question(intent=FAQ_INTENT, confidence=max(whole.confidence, calm.confidence), topics=calm.topics)
 
 
+def _question(stored: Mapping[str, Any]) -> Question:
+    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
+                    topics=stored.get("topics") or [])
+
+
 def parts_of(parse: Mapping[str, Any]) -> List[Question]:
-    """The separate questions of a message, as the QuestionCollector stored them."""
+    """The separate questions of a message, as the QuestionCollector stored them.
+
+    A part whose context sentences drown its question ("Ik ben 58 en deed twee keer
+    mee. Welke gegevens zijn gestolen?") is read as its question sentence alone.
+    """
     stored = (parse.get("questions") or {}).get("parts") or []
-    return [Question(intent=p.get("intent"), confidence=float(p.get("confidence") or 0),
-                     topics=p.get("topics") or []) for p in stored]
+    return [_with_focus(_question(p), _question(p["focus"]) if p.get("focus") else None, FOCUS_WHOLE_BELOW)
+            for p in stored]
 
 
 def _response_for(question: Question, alone: bool) -> Optional[str]:

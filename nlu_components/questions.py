@@ -9,6 +9,8 @@ Two components work as a pair around the classifiers:
   they parse a whole message.
   A long message with one question after sentences of context gets one extra
   message: the question sentence alone (its parse is stored as ``question_focus``).
+  A question part with context sentences gets its question sentence alone as well
+  (stored as the part's ``focus``).
   A message with clauses of feeling ("ik ben echt in paniek, straks ...") gets one
   more: the message without them (stored as ``calm_focus``).
 * ``QuestionCollector`` (after the classifiers) takes the extra messages out of
@@ -42,6 +44,8 @@ FOCUS = "question_is_focus"
 # The message without its clauses of feeling (understanding.emotion.without_feeling).
 CALM_KEY = "calm_focus"
 CALM = "question_is_calm"
+# A question part's question sentence without its context sentences: index of its part.
+PART_FOCUS = "question_focus_of_part"
 PART_OF = "question_part_of"
 GROUP = "question_group"
 RETRIEVAL_INTENT = "faq"
@@ -120,6 +124,9 @@ class QuestionSplitter(StatelessComponent):
             if split.is_split:
                 for question in split.questions[:MAX_PARTS]:
                     result.append(Message(data={TEXT: question, PART_OF: group}))
+                for index, alone in enumerate(split.part_focus[:MAX_PARTS]):
+                    if alone:
+                        result.append(Message(data={TEXT: alone, PART_OF: group, PART_FOCUS: index}))
                 message.set(QUESTIONS, {"count": len(split.questions)})
             elif split.focus:
                 result.append(Message(data={TEXT: split.focus, PART_OF: group, FOCUS: True}))
@@ -148,11 +155,14 @@ class QuestionCollector(StatelessComponent):
         parts: Dict[int, List[Dict[str, Any]]] = {}
         focus: Dict[int, Dict[str, Any]] = {}
         calm: Dict[int, Dict[str, Any]] = {}
+        part_focus: Dict[int, Dict[int, Dict[str, Any]]] = {}
         originals: List[Message] = []
         for message in messages:
             group: Optional[int] = message.get(PART_OF)
             if group is None:
                 originals.append(message)
+            elif message.get(PART_FOCUS) is not None:
+                part_focus.setdefault(group, {})[int(message.get(PART_FOCUS))] = summary_of(message)
             elif message.get(FOCUS):
                 focus[group] = summary_of(message)
             elif message.get(CALM):
@@ -171,6 +181,9 @@ class QuestionCollector(StatelessComponent):
             if group not in parts:
                 continue
             found = parts.get(group, [])
+            for index, alone in part_focus.get(group, {}).items():
+                if index < len(found):
+                    found[index] = {**found[index], "focus": alone}
             count = (message.get(QUESTIONS) or {}).get("count", len(found))
             message.set(QUESTIONS, {"count": count, "parts": found}, add_to_output=True)
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

@@ -19,6 +19,12 @@ SALUTATION = re.compile(
     r"^\s*(?:geachte|beste|dear)\b(?:[^\n,:;.!?]|[,/]\s*(?=(?:mevrouw|heer|meneer|madam|sir)\b)){0,40}[,:;]\s*",
     re.IGNORECASE,
 )
+# "ja hallo ik wil weten ...", "hoi, ...": greeting words before the message proper.
+GREETING_WORDS = re.compile(
+    r"^(?:(?:ja|nee|ok|oke|oké|hallo|hoi|hey|hi|hello|goedemorgen|goedemiddag|goedenavond|dag)\b[\s,!.]*){1,3}",
+    re.IGNORECASE,
+)
+GREETING_REST_WORDS = 3
 # A closing and all that follows it (the signature), when it comes after the message proper.
 CLOSING = re.compile(
     r"(?:^|[\s.!?,])(?:met\s+)?(?:vriendelijke|hartelijke|beleefde)\s+groet(?:en)?\b.*$|"
@@ -49,7 +55,7 @@ ORDINAL = re.compile(
 
 
 def strip_letter(text: str) -> str:
-    """The message without its salutation and its closing with signature.
+    """The message without its salutation, greeting words, and its closing with signature.
 
     Args:
         text: The whole message.
@@ -59,6 +65,9 @@ def strip_letter(text: str) -> str:
         them off would leave nothing.
     """
     body = SALUTATION.sub("", text, count=1)
+    greeted = GREETING_WORDS.sub("", body, count=1)
+    if greeted != body and len(greeted.split()) >= GREETING_REST_WORDS:
+        body = greeted
     match = CLOSING.search(body)
     if match and len(re.findall(r"\w+", body[:match.start()])) >= CLOSING_AFTER_WORDS:
         body = body[:match.start()]

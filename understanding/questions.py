@@ -16,8 +16,8 @@ splitter runs before spaCy in the pipeline, so that each question gets its own p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
 
 from understanding.letters import is_announcement, strip_letter, strip_ordinal
 
@@ -97,11 +97,15 @@ class Split:
         questions: The question texts in order, each with its context sentences.
         focus: For one question asked after sentences of context (a long message, a
             letter), the question sentence alone; else None.
+        part_focus: For several questions, per question the question sentence alone
+            when the question has context sentences ("Ik ben 58. Welke gegevens ...?"),
+            else None; as long as ``questions``.
         is_split: True when more than one question was found.
     """
 
     questions: List[str]
     focus: Optional[str] = None
+    part_focus: List[Optional[str]] = field(default_factory=list)
 
     @property
     def is_split(self) -> bool:
@@ -275,28 +279,33 @@ def split_questions(text: str) -> Split:
         The questions, each with the context sentences that belong to it. A
         message without any question is one "question": the whole text.
     """
-    sentences = [strip_ordinal(_without_announcement(s)) for s in sentences_of(strip_letter(text))
-                 if not is_announcement(s)]
+    sentences = [_without_condition(strip_ordinal(_without_announcement(s)))
+                 for s in sentences_of(strip_letter(text)) if not is_announcement(s)]
     groups: List[List[str]] = []
+    alone: List[Optional[str]] = []  # per group: its question without the context sentences
     context: List[str] = []
     focus_sentence: Optional[str] = None
     for sentence in sentences:
         if (groups and not context and not sentence.startswith(ITEM) and is_question(sentence)
                 and is_dependent(words_of(sentence))):
             groups[-1].append(sentence)
+            alone[-1] = None
             continue
         if is_question(sentence):
             focus_sentence = sentence
             clauses = split_clauses(sentence.replace(ITEM, ""))
             first = " ".join([*context, clauses[0]]).strip()
             groups.append([first])
+            alone.append(clauses[0] if context else None)
             groups.extend([clause] for clause in clauses[1:])
+            alone.extend(None for _ in clauses[1:])
             context = []
         else:
             context.append(sentence)
     if not groups:
         return Split(questions=[text.strip()] if text.strip() else [])
     if context:
+        alone[-1] = alone[-1] or groups[-1][-1]
         groups[-1].append(" ".join(context))
     questions = [" ".join(g).replace(ITEM, "").strip() for g in groups]
     if len(questions) > 1:
@@ -305,7 +314,9 @@ def split_questions(text: str) -> Split:
     context_words = len(words_of(text)) - len(words_of(focus_sentence or ""))
     if len(groups) == 1 and focus_sentence and context_words >= FOCUS_CONTEXT_WORDS:
         focus = focus_sentence.replace(ITEM, "").strip()
-    return Split(questions=_merge_duplicates(questions), focus=focus)
+    merged, merged_alone = _merge_duplicates(questions, alone)
+    part_focus = [a.replace(ITEM, "").strip() if a and len(merged) > 1 else None for a in merged_alone]
+    return Split(questions=merged, focus=focus, part_focus=part_focus)
 
 
 def _without_announcement(sentence: str) -> str:
@@ -314,9 +325,22 @@ def _without_announcement(sentence: str) -> str:
     return tail.strip() if colon and tail.strip() and is_announcement(head) else sentence
 
 
-def _merge_duplicates(questions: List[str]) -> List[str]:
+# "zo ja, moet ik ...", "if so, do I ...": the condition refers back; the question follows it.
+CONDITION = re.compile(r"^(?:zo ja|zo nee|zo niet|als dat zo is|indien ja|if so|if not)\b\s*,?\s*",
+                       re.IGNORECASE)
+
+
+def _without_condition(sentence: str) -> str:
+    stripped = CONDITION.sub("", sentence, count=1)
+    return stripped if re.search(r"\w", stripped) else sentence
+
+
+def _merge_duplicates(questions: List[str],
+                      alone: List[Optional[str]]) -> Tuple[List[str], List[Optional[str]]]:
     seen: List[str] = []
-    for question in questions:
+    kept: List[Optional[str]] = []
+    for question, question_alone in zip(questions, alone, strict=True):
         if question.lower() not in (q.lower() for q in seen):
             seen.append(question)
-    return seen
+            kept.append(question_alone)
+    return seen, kept
