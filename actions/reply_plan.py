@@ -44,10 +44,12 @@ ANAPHORIC_OWN_TOPIC = 0.95
 FOLLOWUP_INTENT_TRUSTED = 0.95
 # A question part counts as understood from this intent confidence on, and its FAQ
 # topic from this topic confidence on; a part the intent classifier did not
-# understand (a bare "wanneer?") still counts when the topic is this sure.
+# understand (a bare "wanneer?") or took for small talk still counts when the topic is this sure.
 PART_MIN_CONFIDENCE = 0.45
 PART_MIN_TOPIC = 0.5
-PART_FALLBACK_TOPIC = 0.8
+PART_FALLBACK_TOPIC = 0.6
+# A part taken for a request for a person (not surely) is a FAQ question when its topic is this sure.
+PART_HUMAN_TOPIC = 0.9
 FALLBACK_INTENT = "nlu_fallback"
 # A message that shows a feeling gets a FAQ answer only from this topic confidence on;
 # below it, the advice for the feeling (a worried person is not quizzed or misanswered).
@@ -201,8 +203,7 @@ def parts_of(parse: Mapping[str, Any]) -> List[Question]:
 
 
 def _response_for(question: Question, alone: bool) -> Optional[str]:
-    if (not alone and question.intent == FALLBACK_INTENT and question.top_topic
-            and question.top_confidence >= PART_FALLBACK_TOPIC):
+    if not alone and question.top_topic and _topic_beats_intent(question):
         return FAQ_PREFIX + question.top_topic
     if question.intent == FAQ_INTENT and question.top_topic:
         sure = question.confidence >= PART_MIN_CONFIDENCE and question.top_confidence >= PART_MIN_TOPIC
@@ -213,6 +214,20 @@ def _response_for(question: Question, alone: bool) -> Optional[str]:
     if response and (alone or question.confidence >= PART_MIN_CONFIDENCE):
         return response
     return None
+
+
+def _topic_beats_intent(part: Question) -> bool:
+    """True when a question part's FAQ topic says more than its intent.
+
+    The splitter already knows the part is a question; a short part ("wat moet ik
+    er dan mee", "3) mijn telefoonnummer") often gets a small-talk intent or a
+    request for a person, while its topic is clear.
+    """
+    if part.intent in (FAQ_INTENT, *INTENT_RESPONSES) and part.intent != "request_human":
+        return False
+    if part.intent == "request_human":
+        return part.confidence < FOLLOWUP_INTENT_TRUSTED and part.top_confidence >= PART_HUMAN_TOPIC
+    return part.top_confidence >= PART_FALLBACK_TOPIC
 
 
 def _close_topics(question: Question) -> List[str]:

@@ -210,3 +210,21 @@ def test_the_calm_reading_never_overrules_a_sure_whole_or_an_exclamation():
                   feeling={"emotion": "anger"})
     shout["calm_focus"] = calm("how_many", 0.9, words=4)
     assert plan_reply(shout, [], None).responses == ["utter_ack_anger", "utter_emotion_anger_advice"]
+
+
+def test_a_part_taken_for_small_talk_or_a_person_counts_when_its_topic_is_clear():
+    parts = [part("faq", "letter_will_i_get"), part("nlu_fallback", "what_to_do", 0.55, 0.79),
+             part("request_human", "email_phone", 0.9, 0.98)]
+    assert plan_reply(parse(parts=parts), [], None).responses == [
+        "utter_faq/letter_will_i_get", "utter_faq/what_to_do", "utter_faq/email_phone"]
+    unsure = [part("faq", "letter_will_i_get"), part("greet", "what_to_do", 0.9, 0.4),
+              part("request_human", "email_phone", 0.99, 0.98)]
+    # a greeting with an unsure topic stays out; a sure request for a person is one
+    assert plan_reply(parse(parts=unsure), [], None).responses == ["utter_faq/letter_will_i_get", "utter_human"]
+
+
+def test_a_part_whose_context_drowns_its_question_is_read_as_its_question_sentence():
+    drowned = part("faq", "when_hack", topic_confidence=0.39)
+    drowned["focus"] = part("faq", "which_data", topic_confidence=0.95)
+    message = parse(parts=[drowned, part("faq", "police")])
+    assert plan_reply(message, [], None).responses == ["utter_faq/which_data", "utter_faq/police"]

@@ -17,7 +17,7 @@ from understanding.questions import is_dependent, is_question, split_questions, 
     ("Wanneer was de hack? Welk lab was het?", ["Wanneer was de hack?", "Welk lab was het?"]),
     ("wat moet ik doen? en is mijn bsn gelekt?", ["wat moet ik doen?", "is mijn bsn gelekt?"]),
     ("1) is mijn adres gelekt\n2) mijn uitslag\n3) mijn telefoonnummer",
-     ["is mijn adres gelekt", "mijn uitslag", "mijn telefoonnummer"]),
+     ["is mijn adres gelekt", "is mijn uitslag gelekt", "is mijn telefoonnummer gelekt"]),
     ("1 kan ik mijn bsn veranderen\n2 moet ik aangifte doen",
      ["kan ik mijn bsn veranderen", "moet ik aangifte doen"]),
     ("what happened and which data was stolen?", ["what happened", "which data was stolen?"]),
@@ -105,3 +105,20 @@ def test_a_rhetorical_question_is_no_question_but_the_real_one_after_it_is():
     assert not is_question("hoe kan dat nou?")
     assert split_questions("moet ik aangifte doen of wat moet ik doen").questions == [
         "moet ik aangifte doen", "wat moet ik doen"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a noun phrase alone asks the question before it about itself
+    ("welke data is gestolen, is mijn uitslag erbij, en mijn mail?",
+     ["welke data is gestolen", "is mijn uitslag erbij", "is mijn mail erbij"]),
+    # "moet ik X of Y" with two things to do asks both
+    ("moet ik nu aangifte doen of mijn bsn laten veranderen",
+     ["moet ik nu aangifte doen", "moet ik mijn bsn laten veranderen"]),
+    ("zo veel vragen. is mijn uitslag gelekt? zo ja, moet ik opnieuw testen?",
+     ["zo veel vragen. is mijn uitslag gelekt?", "moet ik opnieuw testen?"]),
+    # one question, two ways: stays whole
+    ("moet ik opnieuw testen of niet", ["moet ik opnieuw testen of niet"]),
+    ("zijn ze veilig of zitten de hackers erin?", ["zijn ze veilig of zitten de hackers erin?"]),
+])
+def test_elliptic_parts_alternatives_and_conditions(text, expected):
+    assert split_questions(text).questions == expected

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from understanding.letters import is_announcement, strip_letter, strip_ordinal
 
@@ -226,6 +226,7 @@ def split_clauses(sentence: str) -> List[str]:
     tokens = TOKEN.findall(sentence)
     words = [t.lower() for t in tokens]
     cuts: List[int] = []
+    prefixes: Dict[int, str] = {}
     start = 0
     for i, word in enumerate(words):
         if word not in COORDINATORS and word != ",":
@@ -237,7 +238,9 @@ def split_clauses(sentence: str) -> List[str]:
         if len(left) < MIN_PART_WORDS or len(right) < MIN_PART_WORDS:
             continue
         if word in ALTERNATIVES and not _is_elliptic(right):
-            if _first_content_word(right) not in QUESTION_WORDS:
+            if _two_actions(left, right):
+                prefixes[i] = " ".join(tokens[start:start + 2])  # "moet ik X of Y": "moet ik Y"
+            elif _first_content_word(right) not in QUESTION_WORDS:
                 continue  # "zijn ze veilig of zitten de hackers erin?": one question, two ways
         elif _is_elliptic(right) and word != ",":
             pass  # "..., en mijn mail?"
@@ -251,11 +254,26 @@ def split_clauses(sentence: str) -> List[str]:
         return [sentence.strip()]
     parts: List[str] = []
     previous = 0
+    prefix = ""
     for cut in cuts:
-        parts.append(" ".join(tokens[previous:cut]))
+        parts.append(" ".join([prefix, *tokens[previous:cut]]))
+        prefix = prefixes.get(cut, "")
         previous = cut + 1
-    parts.append(" ".join(tokens[previous:]))
+    parts.append(" ".join([prefix, *tokens[previous:]]))
     return [_tidy(p) for p in parts if p.strip(" ,")]
+
+
+# "moet ik aangifte doen of mijn bsn laten veranderen": a modal and its subject, then two
+# things to do, each ending in an infinitive; the second asks "moet ik ... veranderen" too.
+MODALS = frozenset({"moet", "moeten", "kan", "kun", "kunt", "kunnen", "mag", "mogen", "hoef", "hoeft",
+                    "hoeven", "zal", "zou", "ga", "gaan"})
+SUBJECTS = frozenset({"ik", "we", "wij", "u", "je", "jij", "ze", "zij"})
+
+
+def _two_actions(left: Sequence[str], right: Sequence[str]) -> bool:
+    return (len(left) >= 3 and left[0] in MODALS and left[1] in SUBJECTS and left[-1].endswith("en")
+            and len(right) >= 2 and right[-1].endswith("en") and len(right[-1]) > 3
+            and not any(w in FINITE_VERBS for w in right))
 
 
 def _tidy(text: str) -> str:
@@ -309,7 +327,7 @@ def split_questions(text: str) -> Split:
         groups[-1].append(" ".join(context))
     questions = [" ".join(g).replace(ITEM, "").strip() for g in groups]
     if len(questions) > 1:
-        questions = [LEADING_COORDINATOR.sub("", q) for q in questions]
+        questions = _complete_elliptic([LEADING_COORDINATOR.sub("", q) for q in questions])
     focus = None
     context_words = len(words_of(text)) - len(words_of(focus_sentence or ""))
     if len(groups) == 1 and focus_sentence and context_words >= FOCUS_CONTEXT_WORDS:
@@ -323,6 +341,31 @@ def _without_announcement(sentence: str) -> str:
     """The sentence without an announcement before its colon ("... de volgende vragen: welke?")."""
     head, colon, tail = sentence.partition(":")
     return tail.strip() if colon and tail.strip() and is_announcement(head) else sentence
+
+
+POSSESSIVES = frozenset({"mijn", "mn", "m'n", "uw", "my", "your"})
+
+
+def _complete_elliptic(questions: List[str]) -> List[str]:
+    """Completes a noun phrase alone ("mijn uitslag?") with the question before it.
+
+    A short noun phrase without a verb, after a question with a possessive noun
+    phrase ("is mijn adres gelekt?"), asks that question about it: the noun phrase
+    is put in its place ("is mijn uitslag gelekt").
+    """
+    completed: List[str] = []
+    base: Optional[List[str]] = None
+    for question in questions:
+        words = [w for w in words_of(question) if w not in FILLERS | COORDINATORS]
+        if base is not None and _is_elliptic(words) and words[0] in POSSESSIVES:
+            at = next(i for i, w in enumerate(base) if w.lower() in POSSESSIVES)
+            completed.append(" ".join([*base[:at], *words, *base[at + 2:]]))
+            continue
+        completed.append(question)
+        tokens = [t for t in TOKEN.findall(question) if re.match(r"\w", t)]
+        has_possessive = any(t.lower() in POSSESSIVES for t in tokens[:-1])
+        base = tokens if has_possessive and not _is_elliptic([t.lower() for t in tokens]) else None
+    return completed
 
 
 # "zo ja, moet ik ...", "if so, do I ...": the condition refers back; the question follows it.
