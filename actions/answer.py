@@ -9,15 +9,15 @@ question the titles and questions of its buttons. No text lives in Python.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import language_of
-from actions.reply_plan import ANAPHORIC, CLARIFY, ELLIPTIC, FAQ_PREFIX, plan_reply
+from actions.reply_plan import ANAPHORIC, CLARIFY, ELLIPTIC, FAQ_PREFIX, SAME, plan_reply
 from actions.topics import load_catalogue
-from understanding.followup import is_anaphoric, is_followup
+from understanding.followup import asks_the_same, is_anaphoric, is_followup
 
 MAX_CLARIFY = 3
 
@@ -50,6 +50,15 @@ def previous_topics(events: List[Dict[str, Any]]) -> List[str]:
     return topics
 
 
+def followup_kind(text: str) -> Optional[str]:
+    """How a message leans on the previous turn: SAME, ANAPHORIC, ELLIPTIC or None."""
+    if asks_the_same(text):
+        return SAME
+    if is_followup(text):
+        return ANAPHORIC if is_anaphoric(text) else ELLIPTIC
+    return None
+
+
 def send_answer(dispatcher: CollectingDispatcher, message: Mapping[str, Any],
                 events: List[Dict[str, Any]], language: str) -> None:
     """Plans the answer to the newest message and sends its responses.
@@ -65,7 +74,7 @@ def send_answer(dispatcher: CollectingDispatcher, message: Mapping[str, Any],
         language: ``nl`` or ``en``, for the titles of a clarifying question's buttons.
     """
     text = str(message.get("text") or "")
-    followup = (ANAPHORIC if is_anaphoric(text) else ELLIPTIC) if is_followup(text) else None
+    followup = followup_kind(text)
     plan = plan_reply(message, previous_topics(events), followup)
     for response in plan.responses:
         if response == CLARIFY:

@@ -56,14 +56,15 @@ FALLBACK_INTENT = "nlu_fallback"
 EMOTIONAL_MIN_TOPIC = 0.4
 EMOTION_INTENT = "express_emotion"
 # The brief says nothing about letters for people who died: grief with a letter
-# question gets the grief advice (I do not know; the organisation's website).
+# question, or with "what do I do with it", gets the grief advice (I do not know;
+# the organisation's website).
 GRIEF_TOPICS = frozenset({"letter_will_i_get", "letter_when", "letter_not_received", "letter_meaning",
                           "am_i_affected"})
 # A message with a feeling, read without its clauses of feeling (``calm_focus``), is
 # answered on that reading when its topic is this sure: the worry itself names the
 # topic ("ik ben in paniek, straks weet iedereen mijn uitslag"), question mark or not.
 CALM_MIN_TOPIC = 0.7
-# ... but only when the whole message is unsure (below this), and, for a message that asks
+# ... but only when the whole message agrees or is unsure (below this), and, for a message that asks
 # nothing, when the calm reading is a real statement ("bijna een miljoen vrouwen." is not).
 CALM_WHOLE_BELOW = 0.5
 CALM_STATEMENT_WORDS = 6
@@ -179,9 +180,11 @@ def calm_of(parse: Mapping[str, Any]) -> Optional[Question]:
 def _calm_worry(whole: Question, calm: Optional[Question], calm_words: int, asks: bool) -> Optional[Question]:
     """The worry of an emotional message as a clear FAQ question, when reading it calmly gives one."""
     if (calm is None or calm.intent not in (FAQ_INTENT, FALLBACK_INTENT, EMOTION_INTENT)
-            or whole.top_confidence >= CALM_WHOLE_BELOW or calm.top_confidence < CALM_MIN_TOPIC
-            or calm.top_confidence <= whole.top_confidence
-            or (not asks and calm_words < CALM_STATEMENT_WORDS)):
+            or calm.top_confidence < CALM_MIN_TOPIC or (not asks and calm_words < CALM_STATEMENT_WORDS)):
+        return None
+    agrees = calm.top_topic == whole.top_topic
+    unsure = whole.top_confidence < CALM_WHOLE_BELOW and calm.top_confidence > whole.top_confidence
+    if not (agrees or unsure):
         return None
     return Question(intent=FAQ_INTENT, confidence=max(whole.confidence, calm.confidence), topics=calm.topics)
 
@@ -258,6 +261,8 @@ def _with_focus(whole: Question, focus: Optional[Question], below: float = 0.5) 
 
 ANAPHORIC = "anaphoric"
 ELLIPTIC = "elliptic"
+# "in de brief ook?": the previous question about another place; the previous topic always.
+SAME = "same"
 
 
 def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
@@ -267,9 +272,10 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
     Args:
         parse: ``tracker.latest_message`` (intent, response_selector, questions, feeling).
         previous_topics: FAQ topics of the assistant's previous answer, oldest first.
-        followup: None, or for a short follow-up (understanding.followup) ``"anaphoric"``
-            when it points back ("die groep", "waarom?") and ``"elliptic"`` otherwise
-            ("en mijn adres?").
+        followup: None, or for a short follow-up (understanding.followup) ``"same"``
+            when it asks the previous question about another place ("in de brief
+            ook?"), ``"anaphoric"`` when it points back ("die groep", "waarom?") and
+            ``"elliptic"`` otherwise ("en mijn adres?").
 
     Returns:
         The plan; ``responses`` is never empty.
@@ -315,9 +321,11 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
         answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack),
                                  asks=worry is not None or asks_something(text),
                                  short=len(text.split()) <= SHORT_WORDS)
-        if feeling.get("emotion") == "grief" and whole.top_topic in GRIEF_TOPICS and answers == [
-                FAQ_PREFIX + whole.top_topic]:
-            answers = []
+        focus = focus_of(parse)
+        about_letter = whole.top_topic in GRIEF_TOPICS or (
+            focus is not None and focus.top_topic in GRIEF_TOPICS | GENERIC_TOPICS)
+        if feeling.get("emotion") == "grief" and about_letter and answers == [FAQ_PREFIX + whole.top_topic]:
+            answers = []  # "... een brief op haar naam. wat moet ik daar nou mee": the grief advice
     if plan.clarify:
         plan.responses.append(CLARIFY)
         return plan
@@ -348,6 +356,8 @@ def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Op
         if context_decides:
             own = whole.top_topic
             needed = ANAPHORIC_OWN_TOPIC if followup == ANAPHORIC else FOLLOWUP_OWN_TOPIC
+            if followup == SAME:
+                return [FAQ_PREFIX + previous_topics[-1]]
             if own in GENERIC_TOPICS and previous_topics[-1] in ACTION_TOPICS:
                 return [FAQ_PREFIX + previous_topics[-1]]  # "wat moet ik als eerste doen?" after a loan
             if own and whole.top_confidence >= needed and own not in previous_topics:

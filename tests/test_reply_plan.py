@@ -228,3 +228,28 @@ def test_a_part_whose_context_drowns_its_question_is_read_as_its_question_senten
     drowned["focus"] = part("faq", "which_data", topic_confidence=0.95)
     message = parse(parts=[drowned, part("faq", "police")])
     assert plan_reply(message, [], None).responses == ["utter_faq/which_data", "utter_faq/police"]
+
+
+def test_a_worry_is_answered_when_the_calm_reading_agrees_with_a_fairly_sure_whole():
+    message = parse("express_emotion", 0.99, [("test_results_leaked", 0.63), ("am_i_affected", 0.11)],
+                    text="ik ben echt in paniek, straks weet iedereen dat ik een afwijkende uitslag had",
+                    feeling={"emotion": "fear"})
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_emotion_fear_advice"]
+    message["calm_focus"] = calm("test_results_leaked", 0.9)
+    assert plan_reply(message, [], None).responses == ["utter_ack_fear", "utter_faq/test_results_leaked"]
+
+
+def test_grief_with_what_do_i_do_with_the_letter_gets_the_grief_advice():
+    message = parse(topics=[("which_lab", 0.44), ("fraud_alert", 0.08)], feeling={"emotion": "grief"},
+                    text="vorig jaar is mam overleden. gisteren lag er een brief op haar naam. wat moet ik ermee")
+    message["question_focus"] = {"intent": "nlu_fallback", "confidence": 0.55,
+                                 "topics": [{"topic": "what_to_do", "confidence": 0.98}]}
+    assert plan_reply(message, [], None).responses == ["utter_ack_grief", "utter_emotion_grief_advice"]
+
+
+def test_the_same_question_about_another_place_keeps_the_previous_topic_however_sure_its_words():
+    from actions.reply_plan import SAME
+
+    message = parse(topics=[("letter_will_i_get", 0.98)], text="in de brief ook?")
+    assert plan_reply(message, ["apology"], SAME).responses == ["utter_faq/apology"]
+    assert plan_reply(message, ["apology"], ANAPHORIC).responses == ["utter_faq/letter_will_i_get"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from understanding.followup import is_anaphoric, is_followup
+from understanding.followup import asks_the_same, is_anaphoric, is_followup
 
 
 @pytest.mark.parametrize("text", [
@@ -27,3 +27,16 @@ def test_anaphoric_follow_ups_point_back():
     assert is_anaphoric("hoe groot is die groep?")
     assert is_anaphoric("waarom?")
     assert not is_anaphoric("en mijn telefoonnummer?")
+
+
+@pytest.mark.parametrize("text, same", [
+    ("in de brief ook?", True),
+    ("alleen in het begin of ook in die brief?", True),
+    ("bij het lab ook?", True),
+    ("in the letter too?", True),
+    ("ook mijn testuitslag??", False),  # a thing of its own
+    ("en voor borstkanker?", False),  # no "ook": another screening, its own topic
+    ("zit mijn uitslag daar ook in?", False),  # a question with a verb
+])
+def test_the_same_question_about_another_place(text, same):
+    assert asks_the_same(text) is same

@@ -116,6 +116,10 @@ def test_a_rhetorical_question_is_no_question_but_the_real_one_after_it_is():
      ["moet ik nu aangifte doen", "moet ik mijn bsn laten veranderen"]),
     ("zo veel vragen. is mijn uitslag gelekt? zo ja, moet ik opnieuw testen?",
      ["zo veel vragen. is mijn uitslag gelekt?", "moet ik opnieuw testen?"]),
+    # a part that points back with "die" gets the noun phrase before; "die test", "die hij" do not
+    ("of mn bsn gelekt is en of ik die moet wijzigen", ["mn bsn gelekt is", "ik mn bsn moet wijzigen"]),
+    ("is mijn uitslag gelekt? en moet ik die test opnieuw doen?",
+     ["is mijn uitslag gelekt?", "moet ik die test opnieuw doen?"]),
     # one question, two ways: stays whole
     ("moet ik opnieuw testen of niet", ["moet ik opnieuw testen of niet"]),
     ("zijn ze veilig of zitten de hackers erin?", ["zijn ze veilig of zitten de hackers erin?"]),

@@ -58,3 +58,34 @@ def is_followup(text: str) -> bool:
     if len(words) <= 2 and not any(w in STANDALONE for w in words):
         return True  # "telefoonnummer?", "en nu"
     return len(words) <= 6 and bool(ANAPHORA.search(folded))
+
+
+# "in de brief ook?", "bij het lab ook?": the same question about another place or moment.
+ALSO = frozenset({"ook", "also", "too"})
+PLACES = frozenset({"in", "bij", "op", "tijdens", "via", "at", "on", "during"})
+SAME_MAX_WORDS = 9
+OWN_THINGS = frozenset({"mijn", "mn", "m'n", "uw", "my", "your"})
+VERBS = frozenset("""
+    is zijn ben bent was waren heb hebt heeft hebben had kan kun kunt kunnen moet moeten mag mogen
+    wil wilt willen wordt worden werd zal zullen zou krijg krijgt krijgen gaat gaan doe doet doen
+    weet weten staat staan zit zitten komt komen klopt hoef hoeft
+    are am were do does did can could should will would have has may must
+""".split())
+
+
+def asks_the_same(text: str) -> bool:
+    """True for a follow-up that asks the previous question again about another place or moment.
+
+    "in de brief ook?" after "heeft bvo excuses aangeboden?" asks about the apology,
+    whatever "brief" alone suggests. "ook mijn testuitslag?" names a thing of its
+    own and is no such follow-up.
+
+    Args:
+        text: The message.
+
+    Returns:
+        True for a short message without a verb, with "ook" and a place word.
+    """
+    words = WORD.findall(fold(text))
+    return (0 < len(words) <= SAME_MAX_WORDS and bool(ALSO & set(words)) and bool(PLACES & set(words))
+            and not (OWN_THINGS & set(words)) and not (VERBS & set(words)))

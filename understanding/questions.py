@@ -344,6 +344,9 @@ def _without_announcement(sentence: str) -> str:
 
 
 POSSESSIVES = frozenset({"mijn", "mn", "m'n", "uw", "my", "your"})
+# Pronouns that stand for the thing of the question before ("die", "deze", "hem", "it" would be
+# too often something else): only these are replaced by its noun phrase.
+OBJECT_POINTERS = frozenset({"die", "deze", "hem"})
 
 
 def _complete_elliptic(questions: List[str]) -> List[str]:
@@ -351,7 +354,9 @@ def _complete_elliptic(questions: List[str]) -> List[str]:
 
     A short noun phrase without a verb, after a question with a possessive noun
     phrase ("is mijn adres gelekt?"), asks that question about it: the noun phrase
-    is put in its place ("is mijn uitslag gelekt").
+    is put in its place ("is mijn uitslag gelekt"). A part that points back with
+    "die", "deze" or "hem" gets that noun phrase instead ("moet ik die wijzigen"
+    -> "moet ik mijn bsn wijzigen").
     """
     completed: List[str] = []
     base: Optional[List[str]] = None
@@ -361,11 +366,26 @@ def _complete_elliptic(questions: List[str]) -> List[str]:
             at = next(i for i, w in enumerate(base) if w.lower() in POSSESSIVES)
             completed.append(" ".join([*base[:at], *words, *base[at + 2:]]))
             continue
+        tokens = TOKEN.findall(question)
+        pointer = next((i for i, t in enumerate(tokens) if t.lower() in OBJECT_POINTERS
+                        and _stands_alone(tokens[i + 1:i + 2])), None)
+        if base is not None and pointer is not None and not any(t.lower() in POSSESSIVES for t in tokens):
+            # "of mn bsn gelekt is en of ik die moet wijzigen": "die" is "mn bsn"
+            at = next(i for i, w in enumerate(base) if w.lower() in POSSESSIVES)
+            completed.append(_tidy(" ".join([*tokens[:pointer], *base[at:at + 2], *tokens[pointer + 1:]])))
+            continue
         completed.append(question)
         tokens = [t for t in TOKEN.findall(question) if re.match(r"\w", t)]
         has_possessive = any(t.lower() in POSSESSIVES for t in tokens[:-1])
         base = tokens if has_possessive and not _is_elliptic([t.lower() for t in tokens]) else None
     return completed
+
+
+def _stands_alone(following: Sequence[str]) -> bool:
+    """True when a pointer word is a pronoun, not a determiner ("die test") or relative ("die hij")."""
+    if not following:
+        return True
+    return following[0].lower() in FINITE_VERBS | FILLERS or not re.match(r"\w", following[0])
 
 
 # "zo ja, moet ik ...", "if so, do I ...": the condition refers back; the question follows it.
