@@ -24,6 +24,10 @@ RESOLVED_BY_CONTEXT = frozenset({"nlu_fallback", "out_of_scope"})
 # "telefoonnummers ook?" sounds like asking for a person; below this confidence it is a follow-up.
 PERSON_INTENT = "request_human"
 PERSON_TRUSTED = 0.95
+# "wat bedoelen ze daarmee" taken for the button "iets anders", "of wel?" for a goodbye: an
+# unsure small-talk intent on a follow-up is left to the context as well.
+SMALL_TALK = frozenset({"something_else", "goodbye", "greet", "thanks"})
+SMALL_TALK_TRUSTED = 0.9
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -45,6 +49,7 @@ class FollowupDetector(StatelessComponent):
             message.set(FOLLOWUP, True, add_to_output=True)
             confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             unsure_person = intent_name(message) == PERSON_INTENT and confidence < PERSON_TRUSTED
-            if intent_name(message) in RESOLVED_BY_CONTEXT or unsure_person:
+            unsure_talk = intent_name(message) in SMALL_TALK and confidence < SMALL_TALK_TRUSTED
+            if intent_name(message) in RESOLVED_BY_CONTEXT or unsure_person or unsure_talk:
                 set_intent(message, FAQ_INTENT, confidence)
         return messages

@@ -142,3 +142,12 @@ def test_an_unsure_request_for_a_person_that_is_a_follow_up_is_left_to_the_conte
     sure = message("en kan ik een mens spreken?", "request_human", 0.99)
     FollowupDetector().process([sure])
     assert sure.get("intent")["name"] == "request_human"
+
+
+def test_an_unsure_small_talk_intent_on_a_follow_up_is_left_to_the_context():
+    follow = message("wat bedoelen ze daarmee", "something_else", 0.62)
+    FollowupDetector().process([follow])
+    assert follow.get("intent")["name"] == "faq"
+    bye = message("ok doei", "goodbye", 0.99)
+    FollowupDetector().process([bye])
+    assert bye.get("intent")["name"] == "goodbye"

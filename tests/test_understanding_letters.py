@@ -50,6 +50,8 @@ def test_ordering_words_are_left_out():
     assert strip_ordinal("Ten eerste wil ik weten wat er is gebeurd.") == "wil ik weten wat er is gebeurd."
     assert strip_ordinal("Finally, who is investigating?") == "who is investigating?"
     assert strip_ordinal("Tot slot") == "Tot slot"
+    assert strip_ordinal("Naar aanleiding van uw brief zou ik graag willen weten welke gegevens zijn gestolen."
+                         ) == "zou ik graag willen weten welke gegevens zijn gestolen."
 
 
 def test_a_formal_letter_gives_its_questions_without_the_letter_form():

@@ -46,9 +46,12 @@ ANNOUNCEMENT = re.compile(
     re.IGNORECASE,
 )
 ANNOUNCEMENT_MAX_WORDS = 16
-# "Ten eerste", "Tot slot:", "Firstly," at the start of a sentence: order, not content.
+# "Ten eerste", "Tot slot:", "Firstly,", "Naar aanleiding van uw brief" at the start of a
+# sentence: order and reference, not content.
 ORDINAL = re.compile(
     r"^(?:ten eerste|ten tweede|ten derde|ten slotte|tot slot|als laatste|allereerst|"
+    r"(?:naar aanleiding van|n\.a\.v\.?) (?:uw|jullie|de|het) (?:brief|bericht|schrijven|nieuwsbericht)|"
+    r"with reference to your letter|further to your letter|"
     r"first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly)\b\s*[:,]?\s*",
     re.IGNORECASE,
 )
