@@ -151,3 +151,25 @@ def test_an_unsure_small_talk_intent_on_a_follow_up_is_left_to_the_context():
     bye = message("ok doei", "goodbye", 0.99)
     FollowupDetector().process([bye])
     assert bye.get("intent")["name"] == "goodbye"
+
+
+def ranked(text: str, intent: str, confidence: float, topic_confidence: float) -> Message:
+    item = message(text, intent, confidence)
+    item.set("response_selector", {"faq": {"ranking": [
+        {"intent_response_key": "faq/letter_not_received", "confidence": topic_confidence}]}})
+    return item
+
+
+def test_a_sure_topic_outweighs_an_unsure_intent_that_asks_nothing():
+    from nlu_components.topic_override import TopicOverride
+
+    cases = [
+        (ranked("ik heb niks in de bus gehad hoor", "feedback_negative", 0.69, 1.0), "faq"),
+        (ranked("nee", "feedback_negative", 0.99, 0.95), "feedback_negative"),  # sure feedback stays
+        (ranked("zit mijn uitslag daar ook tussen", "out_of_scope", 0.64, 0.6), "out_of_scope"),  # unsure topic
+        (ranked("ik wil nu iemand spreken", "request_human", 0.5, 0.99), "request_human"),  # never changed
+        (ranked("brief?", "nlu_fallback", 0.55, 0.97), "faq"),
+        (ranked("rijswijk?", "nlu_fallback", 0.55, 0.9), "nlu_fallback"),  # after a fallback: nearly certain only
+    ]
+    TopicOverride().process([item for item, _ in cases])
+    assert [item.get("intent")["name"] for item, _ in cases] == [expected for _, expected in cases]
