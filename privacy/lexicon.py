@@ -105,7 +105,8 @@ NOT_NAMES: FrozenSet[str] = _words("""
     irish scottish canadian australian indian chinese muslim christian catholic jewish hindu
 
     alsjeblieft alstublieft alvast bedankt dankjewel dankuwel doei dag hallo hoi hoor hey
-    mate buddy guys folks dear sir madam lieverd schat bot robot chatbot assistent allemaal
+    none null true false mate buddy guys folks dear sir madam lieverd schat bot robot chatbot
+    assistent allemaal
     iedereen nogmaals veel heel hartelijk vriendelijk vriendelijke
     groet groeten groetjes namens familie gezin buren collega collega's
     voor van uit aan met om tot zonder tegen tussen via per
