@@ -52,10 +52,10 @@ _WORD_RE = re.compile(r"['’]t(?![^\W\d_])|(?:[^\W\d_]['’])?[^\W\d_]{2,}(?:[-
 # Abbreviations that look like initials but are not ("B.V. Nederland", "P.S. Mijn ...").
 _NOT_INITIALS = frozenset({"b.v.", "n.v.", "n.b.", "p.s.", "a.u.b.", "s.v.p.", "v.o.f.", "e.d.", "o.a.",
                            "t.a.v.", "i.p.v.", "m.b.t.", "i.v.m.", "d.w.z.", "z.s.m."})
-# Academic titles and family words that may stand between a cue and the name.
+# Titles and family words that may stand between a cue and the name ("ik ben mevrouw Vos").
 _NAME_PREFIX_RE = re.compile(
-    r"(?:drs|dr|ir|ing|mr|prof|bc|ds)\.?[ \t]+|(?:de[ \t]+)?(?:familie|fam\.)[ \t]+"
-    r"|(?:oma|opa|tante|oom)[ \t]+",
+    r"(?:drs|dr|ir|ing|mr|mrs|ms|prof|bc|ds|mevr|mw|dhr)\.?[ \t]+|(?:mevrouw|meneer|miss|de[ \t]+heer)[ \t]+"
+    r"|(?:de[ \t]+)?(?:familie|fam\.)[ \t]+|(?:oma|opa|tante|oom)[ \t]+",
     re.IGNORECASE)
 MAX_NAME_WORDS = 4
 _NICKNAME_RE = re.compile(r"\([^\W\d_]{2,}\)[ \t]*")
@@ -93,7 +93,7 @@ _KNOWN_CUE_RE = re.compile(
     r"[ \t]*[,!.]?[ \t]*)?(?:met|u[ \t]+spreekt[ \t]+met|hier[ \t]+is|this[ \t]+is)[ \t]+",
     re.IGNORECASE)
 _TITLE_CUE_RE = re.compile(
-    r"\b(?:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|mnr\.?|dhr\.?|heer|mr\.|mrs\.?|ms\.|miss|mister"
+    r"\b(?:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|mnr\.?|dhr\.?|heer|mr\.?|mrs\.?|ms\.?|miss|mister"
     r"|juffrouw|familie|fam\.|dokter)(?![\w])[ \t]*",
     re.IGNORECASE)
 _RELATION_CUE_RE = re.compile(
