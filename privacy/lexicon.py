@@ -100,9 +100,12 @@ NOT_NAMES: FrozenSet[str] = _words("""
     belg belgisch belgische duits duitse pools poolse engels engelse frans franse brits britse
     spaans spaanse italiaans italiaanse antilliaans antilliaanse indonesisch indonesische
     christen christelijk katholiek katholieke protestant protestants moslim islamitisch joods
-    joodse hindoe
+    joodse hindoe hindoestaans hindoestaanse hollander hollandse amsterdammer rotterdammer hagenaar
+    utrechter fries friese limburger limburgse brabander brabantse zeeuw zeeuwse groninger drent
+    twentenaar europeaan europese
     british english german polish french spanish italian turkish moroccan belgian american
     irish scottish canadian australian indian chinese muslim christian catholic jewish hindu
+    european asian african expat
 
     alsjeblieft alstublieft alvast bedankt dankjewel dankuwel doei dag hallo hoi hoor hey
     none null true false mate buddy guys folks dear sir madam lieverd schat bot robot chatbot

@@ -153,6 +153,9 @@ def _first_word_ok(word: str, evidence: Evidence) -> bool:
     key = _key(word)
     if key in NOT_NAMES or key in PARTICLES or key in NOT_NAME_STARTS:
         return False
+    head = key.split("-")[0]
+    if head != key and head not in PARTICLES and (head in NOT_NAMES or head in NOT_NAME_STARTS):
+        return False  # "Nederlands-Marokkaans", "Eurofins-klant"
     if evidence is Evidence.STRONG:
         return not (word.islower() and _looks_like_participle(key))
     if evidence is Evidence.KNOWN:
