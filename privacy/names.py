@@ -12,7 +12,8 @@ Vries", "Hanneke van 't Zand", "Gerda Veenstra-Bos"), optionally after initials
 * a title, "mevrouw", "mevr.", "dhr.", "meneer", "de heer", "familie": a
   capitalised word, initials, a particle with a surname ("meneer de jong"), or
   a listed surname or first name in lower case ("mevrouw jansen");
-* a family word, "mijn dochter", "mijn vrouw", "oma": a capitalised word;
+* a family word, "mijn dochter", "mijn vrouw", "oma": a capitalised word, or
+  in lower case a listed first name ("mijn dochter emma");
 * a closing, "met vriendelijke groet", "groetjes", "mvg", "kind regards": a
   capitalised word or initials; in lower case only when the name ends the line
   ("groetjes fatima"); after "bedankt" or "thanks" only a capitalised or listed
@@ -43,6 +44,7 @@ class Evidence(Enum):
     TITLE = "title"  # "mevrouw": capitalised, initials, particle + surname, or a listed surname
     CAPITAL = "capital"  # capitalised words or initials only
     KNOWN = "known"  # the first word must be a listed first name
+    RELATION = "relation"  # "mijn dochter": capitalised, or a listed first name ("mijn dochter emma")
 
 
 _SPACES_RE = re.compile(r"[ \t]+")
@@ -79,7 +81,7 @@ _CLOSING_WORDS = frozenset({"groet", "groeten", "groetjes", "gegroet", "mvg", "g
 _THANKS_WORDS = frozenset({"bedankt", "dank", "dankjewel", "dankuwel", "thanks", "thank"})
 _STRONG_CUE_RE = re.compile(
     r"\b(?:(?:ik|hij|zij|ze|she|he|vrouw|man|moeder|vader|dochter|zoon|zus|broer|partner|oma|opa)[ \t]+heet"
-    r"|heet[ \t]+ik|mijn[ \t]+naam[ \t]+is|m'n[ \t]+naam[ \t]+is|(?:mijn[ \t]+)?naam[ \t]*:"
+    r"|heet[ \t]+ik|(?:mijn|m'n|mn|me)[ \t]+naam[ \t]+is|(?:mijn[ \t]+)?naam[ \t]*:"
     r"|ik[ \t]+ben[ \t]+genaamd|my[ \t]+name[ \t]+is|my[ \t]+name's|name[ \t]*:|i[ \t]+am[ \t]+called"
     r"|i['’]m[ \t]+called)[ \t]*[:,]?[ \t]*",
     re.IGNORECASE)
@@ -164,6 +166,8 @@ def _first_word_ok(word: str, evidence: Evidence) -> bool:
         return True
     if evidence is Evidence.SELF:
         return key in FIRST_NAMES
+    if evidence is Evidence.RELATION:
+        return key in FIRST_NAMES and key not in _AMBIGUOUS_FIRST_NAMES
     if evidence is Evidence.TITLE:
         return key in SURNAMES or key in FIRST_NAMES
     return False
@@ -176,6 +180,8 @@ def _next_word_ok(word: str, evidence: Evidence, after_particle: bool, lower_cas
         return after_particle or key not in NOT_NAMES
     if not lower_case or evidence in (Evidence.CAPITAL, Evidence.KNOWN):
         return False
+    if evidence is Evidence.RELATION and not after_particle:
+        return key in SURNAMES  # "mijn dochter emma heeft ...": the verb is no surname
     return key not in NOT_NAMES
 
 
@@ -262,7 +268,7 @@ def _after_cues(text: str, words: AbstractSet[str]) -> List[Tuple[int, int]]:
             found += [span] if span else []
     for pattern, evidence, cue_words in ((_SELF_CUE_RE, Evidence.SELF, _SELF_CUE_WORDS),
                                          (_KNOWN_CUE_RE, Evidence.KNOWN, FIRST_NAMES),
-                                         (_RELATION_CUE_RE, Evidence.CAPITAL, _RELATION_WORDS),
+                                         (_RELATION_CUE_RE, Evidence.RELATION, _RELATION_WORDS),
                                          (_TITLE_CUE_RE, Evidence.TITLE, _TITLE_WORDS)):
         if not words & cue_words:
             continue

@@ -20,7 +20,7 @@ _AT_WORDS = r"at|a|@|apenstaartje|apestaartje|apenstaart|at-teken"
 _STRONG_AT = (rf"[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS})[ \t]*{_CLOSE}[ \t]*|[ \t]*@[ \t]*|-at-|_at_"
               r"|[ \t]+(?:apenstaartje|apestaartje|apenstaart|at-teken|at-sign)[ \t]+")
 _WEAK_AT = r"[ \t]+at[ \t]+"
-_SPELLED_DOT = rf"[ \t]*{_OPEN}[ \t]*(?:dot|punt)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:dot|punt)[ \t]+"
+_SPELLED_DOT = rf"[ \t]*{_OPEN}[ \t]*(?:dot|punt|\.)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:dot|punt)[ \t]+"
 _DOT = rf"(?:{_SPELLED_DOT}|[ \t]?\.[ \t]?)"
 _PART = r"[a-z0-9](?:[a-z0-9_+\-]*[a-z0-9])?"
 _LOCAL = rf"{_PART}(?:(?:\.|{_SPELLED_DOT}){_PART})*"
