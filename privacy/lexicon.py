@@ -110,7 +110,8 @@ NOT_NAMES: FrozenSet[str] = _words("""
     alsjeblieft alstublieft alvast bedankt dankjewel dankuwel doei dag hallo hoi hoor hey
     none null true false mate buddy guys folks dear sir madam lieverd schat bot robot chatbot
     assistent allemaal
-    iedereen nogmaals veel heel hartelijk vriendelijk vriendelijke
+    iedereen nogmaals veel heel hartelijk vriendelijk vriendelijke terug jehova's jehovah's
+    bezorgde ongeruste boze verdrietige oudere trouwe anoniem anonieme burger concerned worried
     groet groeten groetjes namens familie gezin buren collega collega's
     voor van uit aan met om tot zonder tegen tussen via per
     please thank regards best kind cheers again lot all everyone in advance

@@ -48,7 +48,9 @@ class Evidence(Enum):
 
 
 _SPACES_RE = re.compile(r"[ \t]+")
-_INITIALS_RE = re.compile(rf"(?:[{UPPER}]\.[ \t]?){{1,4}}|(?:[{LOWER}]\.[ \t]?){{1,3}}")
+# Initials: "J.", "A.M.", "J.P.", and the old abbreviations "Th.", "Chr.", "Joh." of a first name.
+_INITIAL = rf"(?:[{UPPER}]|Th|Chr|Joh|Ph|Wm|Jac|Ch|Fr)\."
+_INITIALS_RE = re.compile(rf"(?:{_INITIAL}[ \t]?){{1,4}}|(?:[{LOWER}]\.[ \t]?){{1,3}}")
 # A name word has two letters or more; a single letter is only a name as an initial ("J.").
 _WORD_RE = re.compile(r"['’]t(?![^\W\d_])|(?:[^\W\d_]['’])?[^\W\d_]{2,}(?:[-'’][^\W\d_]+)*")
 # Abbreviations that look like initials but are not ("B.V. Nederland", "P.S. Mijn ...").
@@ -65,7 +67,8 @@ _SURNAME_INITIAL_RE = re.compile(rf"[{UPPER}]\.(?![\w])")
 
 # Each group of cues is only looked for when one of its words is in the message (a fast first test).
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
-_STRONG_CUE_WORDS = frozenset({"heet", "naam", "name", "genaamd", "called"})
+_STRONG_CUE_WORDS = frozenset({"heet", "naam", "voornaam", "achternaam", "roepnaam", "meisjesnaam", "name",
+                               "surname", "genaamd", "called"})
 _SELF_CUE_WORDS = frozenset({"ben", "am", "m"})
 _TITLE_WORDS = frozenset({"mevrouw", "mevr", "mw", "meneer", "mijnheer", "mnr", "dhr", "heer", "mr", "mrs",
                           "ms", "miss", "mister", "juffrouw", "familie", "fam", "dokter"})
@@ -81,7 +84,8 @@ _CLOSING_WORDS = frozenset({"groet", "groeten", "groetjes", "gegroet", "mvg", "g
 _THANKS_WORDS = frozenset({"bedankt", "dank", "dankjewel", "dankuwel", "thanks", "thank"})
 _STRONG_CUE_RE = re.compile(
     r"\b(?:(?:ik|hij|zij|ze|she|he|vrouw|man|moeder|vader|dochter|zoon|zus|broer|partner|oma|opa)[ \t]+heet"
-    r"|heet[ \t]+ik|(?:mijn|m'n|mn|me)[ \t]+naam[ \t]+is|(?:mijn[ \t]+)?naam[ \t]*:"
+    r"|heet[ \t]+ik|(?:mijn|m'n|mn|me)[ \t]+(?:voor|achter|roep|meisjes)?naam[ \t]+is"
+    r"|(?:mijn[ \t]+)?(?:voor|achter|roep|meisjes)?naam[ \t]*:|(?:first|last|sur)[ \t]*name[ \t]*:"
     r"|ik[ \t]+ben[ \t]+genaamd|my[ \t]+name[ \t]+is|my[ \t]+name's|name[ \t]*:|i[ \t]+am[ \t]+called"
     r"|i['’]m[ \t]+called)[ \t]*[:,]?[ \t]*",
     re.IGNORECASE)
@@ -123,7 +127,7 @@ _PARTICIPLE_RE = re.compile(
 # Particles as they may be written inside a name: "van", "Van", "de", "De", "ter", "'t", "el".
 _CAPITAL_PARTICLE = r"(?:[Vv]an|[Dd]e[nr]?|[Tt]e[rn]?|'t|[Ee]l|[Aa]l)"
 _INITIALS_SURNAME_RE = re.compile(
-    rf"(?<![\w.])(?:[{UPPER}]\.[ \t]?){{1,4}}(?=(?:{_CAPITAL_PARTICLE}[ \t]+)*[{UPPER}][{LOWER}])")
+    rf"(?<![\w.])(?:{_INITIAL}[ \t]?){{1,4}}(?=(?:{_CAPITAL_PARTICLE}[ \t]+)*[{UPPER}][{LOWER}])")
 _FIRST_SURNAME_RE = re.compile(
     rf"(?<![\w'’-])[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?(?=[ \t]+(?:{_CAPITAL_PARTICLE}[ \t]+)*"
     rf"[{UPPER}][{LOWER}])")
