@@ -234,8 +234,9 @@ def read_name(text: str, position: int, evidence: Evidence, allow_initials_only:
         if key in PARTICLES and (words or initials or evidence in (Evidence.TITLE, Evidence.STRONG)):
             after_particle, position = True, match.end()
             continue
-        if words == 0 and not initials and after_particle:
-            accepted = _is_capitalised(word) or key in SURNAMES
+        if words == 0 and not initials and after_particle:  # "meneer de jong", "mijn naam is van dijk"
+            accepted = _is_capitalised(word) or key in SURNAMES or (
+                evidence is Evidence.STRONG and key not in NOT_NAMES)
             lower_case = not _is_capitalised(word)
         elif words == 0 and not initials:
             accepted = first_word_checked or _first_word_ok(word, evidence)
