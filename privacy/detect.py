@@ -1,8 +1,10 @@
-"""Finds personal data in a message: BSN, IBAN, phone, e-mail, postcode, birth date, ID number.
+"""Finds personal data in a message: BSN, IBAN, phone, e-mail, postcode, birth date, ID number, name, address.
 
 Checksums and number formats come from python-stdnum and phonenumbers; the
-regular expressions here only find candidates. Each detector returns spans;
-``find_personal_data`` merges them so that no two spans overlap.
+regular expressions here only find candidates. Names (``privacy.names``),
+street addresses (``privacy.addresses``) and e-mail addresses written out in
+words (``privacy.written_email``) have their own modules. Each detector
+returns spans; ``find_personal_data`` merges them so that no two spans overlap.
 
 Kept quiet on purpose: the official numbers the assistant itself gives
 (``OFFICIAL_PHONE_NUMBERS``), counts such as "485.000", years such as "2025",
@@ -24,6 +26,10 @@ from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import identiteitskaartnummer as stdnum_id
 from stdnum.nl import postcode as stdnum_postcode
 
+from privacy.addresses import find_addresses
+from privacy.names import find_names
+from privacy.written_email import find_written_emails
+
 BSN = "bsn"
 IBAN = "iban"
 PHONE = "phone"
@@ -31,11 +37,15 @@ EMAIL = "email"
 POSTCODE = "postcode"
 BIRTH_DATE = "birth_date"
 ID_NUMBER = "id_number"
-KINDS: Tuple[str, ...] = (BSN, IBAN, PHONE, EMAIL, POSTCODE, BIRTH_DATE, ID_NUMBER)
+NAME = "name"
+ADDRESS = "address"
+KINDS: Tuple[str, ...] = (BSN, IBAN, PHONE, EMAIL, POSTCODE, BIRTH_DATE, ID_NUMBER, NAME, ADDRESS)
 
 # When spans overlap, the longer one wins; on equal length the kind listed first.
 _PRIORITY = {kind: rank for rank, kind in enumerate(
-    (IBAN, EMAIL, BSN, BIRTH_DATE, ID_NUMBER, POSTCODE, PHONE))}
+    (IBAN, EMAIL, BSN, BIRTH_DATE, ID_NUMBER, ADDRESS, POSTCODE, PHONE, NAME))}
+# Every detector of numbers needs a digit, the plain e-mail detector an '@'.
+_DIGIT_OR_AT_RE = re.compile(r"[\d@]")
 
 # The numbers the assistant itself gives (content brief, section 3), in E.164 form.
 OFFICIAL_PHONE_NUMBERS = frozenset({
@@ -177,6 +187,42 @@ def find_email(text: str) -> List[Span]:
     return [Span(m.start(), m.end(), EMAIL) for m in _EMAIL_RE.finditer(text)]
 
 
+def find_written_email(text: str) -> List[Span]:
+    """Finds e-mail addresses written out in words ("jan(at)example.nl", "jan at example dot nl").
+
+    Args:
+        text: The message.
+
+    Returns:
+        Spans of kind ``email``.
+    """
+    return [Span(start, end, EMAIL) for start, end in find_written_emails(text)]
+
+
+def find_name(text: str) -> List[Span]:
+    """Finds names of people after a cue, under a letter, or with initials ("J. Jansen").
+
+    Args:
+        text: The message.
+
+    Returns:
+        Spans of kind ``name``.
+    """
+    return [Span(start, end, NAME) for start, end in find_names(text)]
+
+
+def find_address(text: str) -> List[Span]:
+    """Finds street addresses with a house number ("Kerkstraat 5", "Van Goghlaan 3 A").
+
+    Args:
+        text: The message.
+
+    Returns:
+        Spans of kind ``address``.
+    """
+    return [Span(start, end, ADDRESS) for start, end in find_addresses(text)]
+
+
 def find_postcode(text: str) -> List[Span]:
     """Finds Dutch postcodes ("2288 ER", "2288er"), with the house number after them.
 
@@ -248,13 +294,18 @@ def find_id_number(text: str) -> List[Span]:
             if stdnum_id.is_valid(m.group())]
 
 
-DETECTORS: Tuple[Callable[[str], List[Span]], ...] = (
+NUMBER_DETECTORS: Tuple[Callable[[str], List[Span]], ...] = (
     find_bsn, find_iban, find_phone, find_email, find_postcode, find_birth_date, find_id_number,
 )
+TEXT_DETECTORS: Tuple[Callable[[str], List[Span]], ...] = (find_written_email, find_name, find_address)
+DETECTORS = NUMBER_DETECTORS + TEXT_DETECTORS
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> List[Span]:
     """Keeps, among overlapping spans, the longest (then the highest-priority kind).
+
+    A shorter span that sticks out of the one kept is not dropped: the kept span
+    grows to cover both, so no part of either is left in the text.
 
     Args:
         spans: Spans from any detectors, in any order.
@@ -265,13 +316,21 @@ def resolve_overlaps(spans: Iterable[Span]) -> List[Span]:
     ranked = sorted(spans, key=lambda s: (-(s.end - s.start), _PRIORITY[s.kind], s.start))
     kept: List[Span] = []
     for span in ranked:
-        if all(span.end <= other.start or span.start >= other.end for other in kept):
+        overlapping = [other for other in kept if span.start < other.end and other.start < span.end]
+        if not overlapping:
             kept.append(span)
+            continue
+        start = min([span.start] + [other.start for other in overlapping])
+        end = max([span.end] + [other.end for other in overlapping])
+        kept = [other for other in kept if other not in overlapping]
+        kept.append(Span(start, end, overlapping[0].kind))
     return sorted(kept)
 
 
 def find_personal_data(text: str) -> List[Span]:
     """Runs every detector and resolves overlaps.
+
+    The detectors of numbers only run when the text has a digit or an '@'.
 
     Args:
         text: The message (the caller limits its length).
@@ -279,7 +338,8 @@ def find_personal_data(text: str) -> List[Span]:
     Returns:
         Non-overlapping spans, sorted by position.
     """
+    detectors = DETECTORS if _DIGIT_OR_AT_RE.search(text) else TEXT_DETECTORS
     found: List[Span] = []
-    for detector in DETECTORS:
+    for detector in detectors:
         found.extend(detector(text))
     return resolve_overlaps(found)

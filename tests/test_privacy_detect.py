@@ -105,6 +105,11 @@ def test_overlapping_spans_keep_the_longest():
     assert resolve_overlaps(spans) == [Span(0, 18, IBAN), Span(20, 29, BSN)]
 
 
+def test_partly_overlapping_spans_are_merged_into_the_longest():
+    spans = [Span(0, 20, "name"), Span(15, 30, "address")]
+    assert resolve_overlaps(spans) == [Span(0, 30, "name")]
+
+
 def test_several_items_in_one_message():
     text = "BSN 123456782, mail a@b.nl en bel 06-12345678"
     assert kinds(text) == [BSN, EMAIL, PHONE]

@@ -34,6 +34,17 @@ def test_messages_arguments_and_tracebacks_are_redacted():
     assert "[PHONE]" in output and "06-12345678" not in output
 
 
+def test_names_and_addresses_without_digits_are_redacted_too():
+    logger, stream = logger_with_filter()
+    logger.info("Received user message '%s'", "ik heet jan de vries")
+    logger.info("text %s", "mail jan apenstaartje gmail punt com")
+    logger.info("Loading model from models/current.tar.gz")
+    output = stream.getvalue()
+    assert "ik heet [NAME]" in output and "vries" not in output
+    assert "mail [EMAIL]" in output and "gmail" not in output
+    assert "Loading model from models/current.tar.gz" in output
+
+
 def test_install_adds_one_filter_per_handler():
     root = logging.getLogger()
     handler = logging.StreamHandler(io.StringIO())

@@ -31,6 +31,10 @@ CASES = [
     ("Ik woon op 2288 ER 12, krijg ik een brief?", "2288 ER 12", "[POSTCODE]"),
     ("Ik ben geboren op 14-03-1971, zit ik erbij?", "14-03-1971", "[BIRTH_DATE]"),
     ("Paspoort XR1001R58, moet ik aangifte doen?", "XR1001R58", "[ID_NUMBER]"),
+    ("Ik heet Anna de Boer, zit ik erbij?", "Anna de Boer", "[NAME]"),
+    ("Ik woon op de Kerkstraat 5, krijg ik een brief?", "Kerkstraat 5", "[ADDRESS]"),
+    ("Mail naar jan apenstaartje gmail punt com, wat is er gestolen?", "jan apenstaartje gmail punt com",
+     "[EMAIL]"),
 ]
 API_CASE = ("Mijn BSN is 111222333, wat is er gebeurd?", "111222333", "[BSN]")
 
