@@ -27,6 +27,7 @@ list of responses of the domain, in order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Sequence
 
@@ -79,6 +80,18 @@ ACTION_TOPICS = frozenset({"identity_fraud", "phishing", "report_fraud", "police
                            "change_bsn", "fraud_alert"})
 SITUATION_MIN_TOPIC = 0.2
 SHORT_WORDS = 8
+# "en welk nummer moet ik bellen?", "telefoonnummer?" right after an answer that gives phone
+# numbers asks for those: that answer again, not the contact details of BVO NL.
+PHONE_TOPICS = frozenset({"identity_fraud", "phishing", "police", "report_fraud"})
+ASKS_FOR_NUMBER = re.compile(
+    r"\b(?:telefoon)?nummers?\b|\bbellen\b|\bbel ik\b|\bphone\b|\bnumbers?\b|\bcall\b", re.IGNORECASE)
+# Answers that already answer another topic's question: a follow-up asking that question
+# ("en moet ik ook naar de politie?" after the steps for identity fraud, which include the
+# police report) gets the same answer again rather than a narrower one.
+COVERS = {
+    "identity_fraud": frozenset({"police", "report_fraud"}),
+    "report_fraud": frozenset({"police", "identity_fraud"}),
+}
 # Clarify instead of guessing: top topic below this and the next ones this close.
 CLARIFY_BELOW = 0.3
 CLARIFY_GAP = 0.1
@@ -320,7 +333,7 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
             whole = Question(intent=FAQ_INTENT, confidence=whole.confidence, topics=whole.topics)
         answers = _single_answer(whole, previous_topics, followup, plan, emotional=bool(ack),
                                  asks=worry is not None or asks_something(text),
-                                 short=len(text.split()) <= SHORT_WORDS)
+                                 short=len(text.split()) <= SHORT_WORDS, text=text)
         focus = focus_of(parse)
         about_letter = whole.top_topic in GRIEF_TOPICS or (
             focus is not None and focus.top_topic in GRIEF_TOPICS | GENERIC_TOPICS)
@@ -346,17 +359,19 @@ def plan_reply(parse: Mapping[str, Any], previous_topics: Sequence[str],
 
 def _single_answer(whole: Question, previous_topics: Sequence[str], followup: Optional[str],
                    plan: ReplyPlan, emotional: bool = False, asks: bool = True,
-                   short: bool = False) -> List[str]:
+                   short: bool = False, text: str = "") -> List[str]:
     if (short and previous_topics and whole.top_topic in GENERIC_TOPICS
             and previous_topics[-1] in ACTION_TOPICS and whole.intent == FAQ_INTENT):
         return [FAQ_PREFIX + previous_topics[-1]]  # "wat moet ik als eerste doen?" right after a loan
+    if followup and previous_topics and previous_topics[-1] in PHONE_TOPICS and ASKS_FOR_NUMBER.search(text):
+        return [FAQ_PREFIX + previous_topics[-1]]
     if followup and previous_topics:
         context_decides = (whole.intent in (FAQ_INTENT, FALLBACK_INTENT, "out_of_scope", None)
                            or whole.confidence < FOLLOWUP_INTENT_TRUSTED)
         if context_decides:
             own = whole.top_topic
             needed = ANAPHORIC_OWN_TOPIC if followup == ANAPHORIC else FOLLOWUP_OWN_TOPIC
-            if followup == SAME:
+            if followup == SAME or own in COVERS.get(previous_topics[-1], ()):
                 return [FAQ_PREFIX + previous_topics[-1]]
             if own in GENERIC_TOPICS and previous_topics[-1] in ACTION_TOPICS:
                 return [FAQ_PREFIX + previous_topics[-1]]  # "wat moet ik als eerste doen?" after a loan

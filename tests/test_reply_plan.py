@@ -253,3 +253,27 @@ def test_the_same_question_about_another_place_keeps_the_previous_topic_however_
     message = parse(topics=[("letter_will_i_get", 0.98)], text="in de brief ook?")
     assert plan_reply(message, ["apology"], SAME).responses == ["utter_faq/apology"]
     assert plan_reply(message, ["apology"], ANAPHORIC).responses == ["utter_faq/letter_will_i_get"]
+
+
+def test_asking_for_the_number_after_an_answer_with_phone_numbers_gets_that_answer_again():
+    human = parse("request_human", 0.99, [("email_phone", 0.6)], text="en welk nummer moet ik bellen?")
+    assert plan_reply(human, ["identity_fraud"], ELLIPTIC).responses == ["utter_faq/identity_fraud"]
+    # after an answer without phone numbers it is a request for the contact details
+    assert plan_reply(human, ["which_lab"], ELLIPTIC).responses == ["utter_human"]
+
+
+def test_the_topics_with_phone_numbers_are_those_whose_answer_gives_one(domain):
+    import re
+
+    from actions.reply_plan import PHONE_TOPICS
+
+    phone = re.compile(r"\b0\d{2,3}[ -]?\d{2,3}[ -]?\d{2}[ -]?\d{2}\b|\b0800|\b112\b|\b113\b")
+    with_numbers = {key.split("/", 1)[1] for key, variations in domain.responses.items()
+                    if key.startswith("utter_faq/") and phone.search(variations[0]["text"])}
+    assert with_numbers == PHONE_TOPICS
+
+
+def test_a_follow_up_that_the_previous_answer_already_answers_gets_that_answer():
+    police = parse(topics=[("police", 0.98)], text="en moet ik ook naar de politie?")
+    assert plan_reply(police, ["identity_fraud"], ELLIPTIC).responses == ["utter_faq/identity_fraud"]
+    assert plan_reply(police, ["which_data"], ELLIPTIC).responses == ["utter_faq/police"]
