@@ -87,9 +87,10 @@ def test_metadata_nested_a_little_too_deep_is_refused(assistant):
 
 def test_no_traceback_is_written_for_hostile_bodies(assistant):
     before = assistant.rasa.rasa_log.stat().st_size
-    for _ in range(3):
-        request(assistant.rasa.url + REST, "POST",
-                f'{{"sender": "{sender()}", "message": "hi", "metadata": {nested_text(900)}}}')
+    statuses = [request(assistant.rasa.url + REST, "POST",
+                        f'{{"sender": "{sender()}", "message": "hi", "metadata": {nested_text(900)}}}').status
+                for _ in range(3)]
+    assert all(400 <= status < 500 for status in statuses), statuses
     time.sleep(0.5)
     written = assistant.rasa.rasa_log.read_bytes()[before:]
     assert b"Traceback" not in written
