@@ -6,7 +6,6 @@ both use it.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from typing import Collection, Mapping, Optional
 
@@ -29,9 +28,6 @@ COMMON_HEADERS = {
 API_HEADERS = {**COMMON_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
 # Sec-Fetch-Site values of a request the page itself made (or one typed in the address bar).
 SAME_ORIGIN_FETCH = frozenset({"same-origin", "none"})
-# What an id may look like in a log line: printable, bounded.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-MAX_LOGGED_ID_CHARS = 64
 
 
 def origin_of(url: str) -> Optional[str]:
@@ -88,16 +84,3 @@ def cross_site(headers: Mapping[str, str]) -> bool:
     """
     site = headers.get("Sec-Fetch-Site")
     return site is not None and site.strip().lower() not in SAME_ORIGIN_FETCH
-
-
-def loggable_id(value: object) -> str:
-    """An id as it may appear in a log line: no line breaks or control characters, bounded length.
-
-    Args:
-        value: A conversation, session or message id from a client.
-
-    Returns:
-        The id with each unprintable character as ``?``, cut to ``MAX_LOGGED_ID_CHARS``.
-    """
-    text = _UNPRINTABLE.sub("?", str(value))
-    return text if len(text) <= MAX_LOGGED_ID_CHARS else text[:MAX_LOGGED_ID_CHARS] + "..."
