@@ -101,6 +101,8 @@ def _header_timeout_s(environ: Mapping[str, str]) -> float:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Starts the action server (``--port``, ``--actions``, ``--debug``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # The rasa-sdk image's own entrypoint took "start"; a chart that still passes it works too.
+    parser.add_argument("command", nargs="?", choices=["start"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", DEFAULT_PORT)))
     parser.add_argument("--actions", default="actions")
     parser.add_argument("--debug", action="store_true")
