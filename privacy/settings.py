@@ -7,8 +7,10 @@ from typing import Mapping, Optional
 
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_RETENTION_DAYS = 30
-# A request to a webhook or /api/chat: a message of 1000 characters and its metadata fit many times.
-DEFAULT_MAX_BODY_BYTES = 64 * 1024
+# A request to a webhook, socket.io or /api/chat. A pasted letter of 100,000 characters still
+# gets the polite "too long" answer (the length check costs the same for any length); megabytes
+# are refused before they are read. nginx in front of the cluster caps bodies at 64 KiB.
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
 # Client metadata (JSON) passed on with a message; the web page sends none.
 DEFAULT_MAX_METADATA_BYTES = 4 * 1024
 # Nesting of a JSON body or of metadata; the platforms' webhooks nest about 6 levels.
@@ -72,7 +74,7 @@ def max_body_bytes(environ: Optional[Mapping[str, str]] = None) -> int:
         environ: Environment to read; ``os.environ`` when None.
 
     Returns:
-        ``MAX_BODY_BYTES``, default 65536 (64 KiB).
+        ``MAX_BODY_BYTES``, default 262144 (256 KiB).
     """
     return _positive_int("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, environ)
 

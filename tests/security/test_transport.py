@@ -56,7 +56,7 @@ def _answers(assistant):
         "page 404": request(page_url + "/no-such-page"),
         "page 405": request(page_url + "/api/chat", "GET"),
         "page 403": request(page_url + "/api/chat", "POST", "{}", headers={"Origin": "https://evil.example"}),
-        "page 413": request(page_url + "/api/chat", "POST", b"{" + b" " * 200_000 + b"}"),
+        "page 413": request(page_url + "/api/chat", "POST", b"{" + b" " * 2_000_000 + b"}"),
         "page 200": request(page_url + "/"),
     }
 
