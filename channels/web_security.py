@@ -18,10 +18,10 @@ COMMON_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     # The page needs none of these browser features; no embedded frame may ask for them either.
+    # Only features every current browser knows: an unknown one is a console error in Chromium.
     "Permissions-Policy": (
         "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), geolocation=(), "
-        "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
-        "screen-wake-lock=(), usb=(), xr-spatial-tracking=(), interest-cohort=()"
+        "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
     ),
 }
 # An answer of Rasa's server is JSON or text, never a document that may load anything.
