@@ -116,7 +116,8 @@ async def chat(request: web.Request) -> web.Response:
     try:
         body: Dict[str, Any] = parse_json_object(raw, request.app["limits"])
     except InputRejected as rejected:
-        return web.json_response({"error": "invalid_json"}, status=rejected.status)
+        return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
+                                 status=rejected.status)
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
         return web.json_response({"error": "invalid_sender"}, status=400)
