@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Mapping, Optional, Sequence
 
+from channels.web_security import origin_of
+
 DEFAULT_HTTP_TIMEOUT_S = 10.0
 DEFAULT_DEDUPE_TTL_S = 86_400
 DEFAULT_OPTIONS_TTL_S = 86_400
@@ -123,8 +125,6 @@ def allowed_origins(environ: Optional[Mapping[str, str]] = None) -> List[str]:
     Raises:
         ValueError: An entry is not an http(s) origin.
     """
-    from channels.web_security import origin_of
-
     env = _environ(environ)
     raw = env.get("ALLOWED_ORIGINS", "").strip()
     if not raw:
