@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server fuzz test-stories test-browser test check-links bench report cluster cluster-stop test-cluster clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-browser test check-links bench report cluster cluster-stop test-cluster clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ test-realistic: train ## Blind set of 290 realistic messages end to end through 
 test-server: train ## Privacy end to end: a real Rasa server (SQLite store, --debug) with the current model
 	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m server tests/server
 
+test-security: train ## Attack suite: the running assistant (Rasa + web page) attacked from outside (docs/security.md)
+	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m security tests/security
+
 fuzz: train ## 10,000 generated inputs against a running server: no 5xx, no crash, stable memory
 	BVO_MODEL=$(MODEL) $(PY) -m tests.server.fuzz
 
@@ -66,7 +69,7 @@ test-browser: web train ## The chat page in headless Chromium against the runnin
 	@scripts/ensure_chromium.sh
 	cd webchat && BVO_MODEL=$(abspath $(MODEL)) node --test --test-concurrency=1 tests/browser/
 
-test: setup lint pytest validate content-check train nlu-eval test-realistic test-server test-cluster test-stories test-browser ## Set up and run the whole test suite (what CI runs)
+test: setup lint pytest validate content-check train nlu-eval test-realistic test-server test-security test-cluster test-stories test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
 
 cluster: setup web train ## Start PostgreSQL, Redis, the action server, 2 Rasa instances and nginx on localhost:8090 (in the background)

@@ -1,18 +1,27 @@
-"""Settings of the messaging channels, read from environment variables only.
+"""Settings of the channels and of the HTTP servers they run on, read from environment variables only.
 
-A channel is off when none of its required variables is set, and refuses to
-start (``ValueError``) when only some of them are set: a channel without the
-secret for its authenticity check must never run.
+A messaging channel is off when none of its required variables is set, and
+refuses to start (``ValueError``) when only some of them are set: a channel
+without the secret for its authenticity check must never run.
+
+The transport settings (``HTTP_HEADER_TIMEOUT_S``, ``ALLOWED_ORIGINS``,
+``EXPOSE_VERSIONS``) apply to Rasa's server (``channels.transport``) and to the
+web page's server (``webchat.server``) alike.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Dict, Mapping, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
+
+from channels.web_security import origin_of
 
 DEFAULT_HTTP_TIMEOUT_S = 10.0
 DEFAULT_DEDUPE_TTL_S = 86_400
 DEFAULT_OPTIONS_TTL_S = 86_400
+DEFAULT_HEADER_TIMEOUT_S = 10.0
+DEFAULT_WEB_PORT = "8080"
+_TRUE = {"1", "true", "yes", "on"}
 
 
 def _environ(environ: Optional[Mapping[str, str]]) -> Mapping[str, str]:
@@ -94,3 +103,45 @@ def options_ttl_s(environ: Optional[Mapping[str, str]] = None) -> int:
 def redis_url(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
     """Redis for message ids and offered buttons shared by all instances (``CHANNEL_REDIS_URL``)."""
     return _environ(environ).get("CHANNEL_REDIS_URL", "").strip() or None
+
+
+def header_timeout_s(environ: Optional[Mapping[str, str]] = None) -> float:
+    """Time a client has for a request's headers, from its first byte (``HTTP_HEADER_TIMEOUT_S``, default 10).
+
+    A body has until the server's response deadline (Sanic's 60 s), counted
+    from the same first byte: a client that trickles bytes cannot hold a
+    connection longer.
+    """
+    return positive_number("HTTP_HEADER_TIMEOUT_S", DEFAULT_HEADER_TIMEOUT_S, environ)
+
+
+def allowed_origins(environ: Optional[Mapping[str, str]] = None) -> List[str]:
+    """Web origins that may use the socket.io channel and the page's relay (``ALLOWED_ORIGINS``).
+
+    A comma-separated list such as ``https://chat.example.nl``. Unset: the page
+    that ``make run`` serves (``http://localhost:$WEB_PORT`` and
+    ``http://127.0.0.1:$WEB_PORT``). Set it to the real site's origin in production.
+
+    Raises:
+        ValueError: An entry is not an http(s) origin.
+    """
+    env = _environ(environ)
+    raw = env.get("ALLOWED_ORIGINS", "").strip()
+    if not raw:
+        port = env.get("WEB_PORT", "").strip() or DEFAULT_WEB_PORT
+        return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+    origins = []
+    for entry in filter(None, (part.strip() for part in raw.split(","))):
+        origin = origin_of(entry)
+        if origin is None:
+            raise ValueError(f"ALLOWED_ORIGINS: {entry!r} is not an origin such as https://chat.example.nl")
+        origins.append(origin)
+    return origins
+
+
+def expose_versions(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether Rasa's ``/`` and the page's ``/health`` show versions (``EXPOSE_VERSIONS``, default off).
+
+    For operators on a closed network; the public never needs them.
+    """
+    return _environ(environ).get("EXPOSE_VERSIONS", "").strip().lower() in _TRUE

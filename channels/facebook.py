@@ -10,7 +10,6 @@ a numbered list plus quick replies.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -21,6 +20,7 @@ from sanic.response import HTTPResponse
 from channels import config
 from channels.guard import OnNewMessage
 from channels.kv import KeyValueStore
+from channels.limits import InputRejected, Limits, parse_json
 from channels.messaging import Inbound, MessagingInput, PlatformOutput
 from channels.numbered import Choice
 from channels.outbound import HttpSender
@@ -135,6 +135,7 @@ class FacebookInput(MessagingInput):
         assert self.settings is not None
         verify_token = self.settings["FACEBOOK_VERIFY_TOKEN"]
         app_secret = self.settings["FACEBOOK_APP_SECRET"]
+        limits = Limits.from_settings()
 
         @blueprint.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -153,8 +154,8 @@ class FacebookInput(MessagingInput):
             if not self.agent_ready(request):
                 return response.text("not ready", status=503)
             try:
-                data = json.loads(body)
-            except ValueError:
-                return response.text("bad request", status=400)
+                data = parse_json(body, limits)
+            except InputRejected as rejected:
+                return response.text(rejected.reason, status=rejected.status)
             await self.accept(request, parse_batch(data), on_new_message)
             return response.text("EVENT_RECEIVED")

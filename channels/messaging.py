@@ -25,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import config
+from channels import config, transport
 from channels.dedupe import Deduplicator
 from channels.guard import MessageGuard, OnNewMessage
 from channels.kv import KeyValueStore, shared_store
@@ -197,6 +197,7 @@ class MessagingInput(InputChannel):
         install_log_redaction()
         install_runtime_patches()
         blueprint = Blueprint(f"channel_{self.name()}", __name__)
+        transport.harden(blueprint)
         if not self.enabled:
             logger.info("channel %s off (set %s to turn it on)", self.name(), ", ".join(self.required))
 

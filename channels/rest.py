@@ -3,14 +3,15 @@
 Same request and answer format as Rasa's ``RestInput``: POST
 ``{"sender": "...", "message": "..."}``, answer a JSON list of bot messages.
 Differences: the message is checked and redacted before Rasa sees it; a body
-that is not a JSON object, or a bad sender, gets HTTP 400 instead of a server
-error; the ``stream`` option is not offered; without a loaded model a message
-gets HTTP 503 and "probeer het later opnieuw" instead of being dropped.
+that is not a JSON object, nested too deeply or with a bad sender or metadata
+gets HTTP 400, a body or metadata that is too large HTTP 413
+(``channels.limits``), instead of a server error; the ``stream`` option is not
+offered; without a loaded model a message gets HTTP 503 and "probeer het later
+opnieuw" instead of being dropped.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any, Dict, Optional
 
@@ -21,30 +22,32 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import transport
 from channels.guard import MessageGuard, OnNewMessage
+from channels.limits import InputRejected, Limits, checked_metadata, parse_json_object
 from privacy.logs import install_log_redaction
 from runtime import install as install_runtime_patches
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
 
-def parse_body(body: bytes) -> Optional[Dict[str, Any]]:
-    """Parses the request body; invalid UTF-8 inside strings is kept as surrogates.
+def parse_body(body: bytes, limits: Optional[Limits] = None) -> Optional[Dict[str, Any]]:
+    """Parses the request body within the bounds; invalid UTF-8 inside strings is kept as surrogates.
 
     The message check then answers such a message as unreadable, instead of the
     whole request failing.
 
     Args:
         body: Raw request body.
+        limits: The bounds; ``Limits.from_settings()`` when None.
 
     Returns:
-        The JSON object, or None if the body is not a JSON object.
+        The JSON object, or None if the body is not a JSON object within the bounds.
     """
     try:
-        data = json.loads(body.decode("utf-8", errors="surrogateescape"))
-    except ValueError:
+        return parse_json_object(body, limits or Limits.from_settings())
+    except InputRejected:
         return None
-    return data if isinstance(data, dict) else None
 
 
 def valid_sender(sender: Any) -> Optional[str]:
@@ -105,7 +108,9 @@ class SafeRestInput(RestInput):
         """
         install_log_redaction()
         install_runtime_patches()
+        limits = Limits.from_settings()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        transport.harden(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -113,19 +118,20 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body = parse_body(request.body or b"")
-            if body is None:
-                return response.json({"error": "The body must be a JSON object."}, status=400)
+            try:
+                body = parse_json_object(request.body or b"", limits)
+                metadata = checked_metadata(body.get("metadata"), limits)
+            except InputRejected as rejected:
+                return response.json({"error": rejected.reason}, status=rejected.status)
             sender = valid_sender(body.get("sender"))
             if sender is None:
                 return response.json({"error": "Invalid sender."}, status=400)
-            metadata = body.get("metadata")
             channel_name = body.get("input_channel")
             guard = MessageGuard(lambda: _agent_domain(request), lambda: _agent_ready(request))
             collector = CollectingOutputChannel()
             await guard.handle(body.get("message"), collector, sender, on_new_message,
                                input_channel=channel_name if isinstance(channel_name, str) else self.name(),
-                               metadata=metadata if isinstance(metadata, dict) else None)
+                               metadata=metadata)
             return response.json(collector.messages, status=200 if _agent_ready(request) else 503)
 
         return webhook

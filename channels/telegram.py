@@ -10,7 +10,6 @@ mapped to its payload).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any, Dict, Optional, Sequence
@@ -22,6 +21,7 @@ from sanic.response import HTTPResponse
 from channels import config
 from channels.guard import OnNewMessage
 from channels.kv import KeyValueStore
+from channels.limits import InputRejected, Limits, parse_json
 from channels.messaging import Inbound, MessagingInput, PlatformOutput
 from channels.numbered import Choice
 from channels.outbound import HttpSender
@@ -113,6 +113,7 @@ class TelegramInput(MessagingInput):
         """POST ``/webhook``: check the secret token, dedupe by ``update_id``, answer 200."""
         assert self.settings is not None
         secret = self.settings["TELEGRAM_SECRET_TOKEN"]
+        limits = Limits.from_settings()
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -122,9 +123,9 @@ class TelegramInput(MessagingInput):
             if not self.agent_ready(request):
                 return response.text("not ready", status=503)
             try:
-                update = json.loads(request.body or b"")
-            except ValueError:
-                return response.text("bad request", status=400)
+                update = parse_json(request.body or b"", limits)
+            except InputRejected as rejected:
+                return response.text(rejected.reason, status=rejected.status)
             event = parse_update(update)
             if event is not None:
                 await self.accept(request, [event], on_new_message)

@@ -175,7 +175,7 @@ def http_status(url: str, timeout_s: float = 5.0) -> Optional[int]:
 
 
 class ActionServer(Service):
-    """The action server (``rasa run actions``), on 127.0.0.1 only."""
+    """The action server (``runtime.action_server``), on 127.0.0.1 only, with the cluster's token."""
 
     def __init__(self, port: int, log_dir: Path, env: Dict[str, str]) -> None:
         super().__init__("actions", log_dir)
@@ -184,8 +184,8 @@ class ActionServer(Service):
 
     def start(self) -> ActionServer:
         """Starts the action server (waits with ``wait_ready``)."""
-        self._spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.port)],
-                    cwd=ROOT, env={**self.env, "SANIC_HOST": "127.0.0.1"})
+        self._spawn([sys.executable, "-m", "runtime.action_server", "--actions", "actions",
+                     "--port", str(self.port)], cwd=ROOT, env={**self.env, "ACTION_HOST": "127.0.0.1"})
         return self
 
     def wait_ready(self, timeout_s: float = 120.0) -> None:
@@ -284,6 +284,8 @@ class Cluster:
             "QUEUE_TIMEOUT_S": f"{s.queue_timeout_s:g}",
             "RASA_TELEMETRY_ENABLED": "false", "SANIC_ACCESS_LOG": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
+            # The action server answers only the instances (runtime.action_server, runtime.action_token).
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
         })
         env.update(s.extra_env)
         return env

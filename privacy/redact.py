@@ -15,6 +15,10 @@ PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
 # (already redacted) texts come back turn after turn. Remember recent results,
 # keyed by a hash so that no text a user typed is kept in memory.
 _MEMO_SIZE = 20_000
+# Containers nested deeper than this are dropped (None) instead of walked: the channels
+# refuse input nested more than ``MAX_JSON_DEPTH`` (default 20), so only values built
+# some other way get here, and the walk must never exhaust the stack.
+MAX_REDACT_DEPTH = 32
 _memo: OrderedDict[bytes, str] = OrderedDict()
 
 
@@ -80,19 +84,22 @@ def redact_text(text: str) -> str:
     return result
 
 
-def redact_value(value: Any) -> Any:
+def redact_value(value: Any, max_depth: int = MAX_REDACT_DEPTH) -> Any:
     """Redacts every string inside a JSON-like value (str, list, tuple, dict).
 
     Args:
         value: A slot value, metadata, entity list or similar.
+        max_depth: Containers nested deeper than this are replaced by None.
 
     Returns:
         A copy with redacted strings; other values unchanged. Dict keys are kept.
     """
     if isinstance(value, str):
         return redact_text(value)
+    if max_depth < 1 and isinstance(value, dict | list | tuple):
+        return None
     if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        return {key: redact_value(item, max_depth - 1) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(redact_value(item) for item in value)
+        return type(value)(redact_value(item, max_depth - 1) for item in value)
     return value

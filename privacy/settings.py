@@ -7,6 +7,14 @@ from typing import Mapping, Optional
 
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_RETENTION_DAYS = 30
+# A request to a webhook, socket.io or /api/chat. A pasted letter of 100,000 characters still
+# gets the polite "too long" answer (the length check costs the same for any length); megabytes
+# are refused before they are read. nginx in front of the cluster caps bodies at 64 KiB.
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+# Client metadata (JSON) passed on with a message; the web page sends none.
+DEFAULT_MAX_METADATA_BYTES = 4 * 1024
+# Nesting of a JSON body or of metadata; the platforms' webhooks nest about 6 levels.
+DEFAULT_MAX_JSON_DEPTH = 20
 
 
 def _positive_int(name: str, default: int, environ: Optional[Mapping[str, str]]) -> int:
@@ -57,3 +65,39 @@ def retention_days(environ: Optional[Mapping[str, str]] = None) -> int:
         ``RETENTION_DAYS``, default 30.
     """
     return _positive_int("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, environ)
+
+
+def max_body_bytes(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns the largest request body (in bytes) a webhook, socket.io or ``/api/chat`` accepts.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``MAX_BODY_BYTES``, default 262144 (256 KiB).
+    """
+    return _positive_int("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, environ)
+
+
+def max_metadata_bytes(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns the largest client metadata (as compact JSON, in bytes) passed on with a message.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``MAX_METADATA_BYTES``, default 4096.
+    """
+    return _positive_int("MAX_METADATA_BYTES", DEFAULT_MAX_METADATA_BYTES, environ)
+
+
+def max_json_depth(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns the deepest nesting of lists and objects accepted in a JSON body or in metadata.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``MAX_JSON_DEPTH``, default 20.
+    """
+    return _positive_int("MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, environ)

@@ -123,13 +123,14 @@ def action_run(original: Callable, package: Any) -> Callable:
 
     Returns:
         ``local_first`` over ``route``: in process with the time limit and the apology
-        (``runtime.faults``), or over HTTP with them and outside the admission limit
-        while slow (``runtime.admission``).
+        (``runtime.faults``), or over HTTP with them, with the action server's token
+        (``runtime.action_token``) and outside the admission limit while slow
+        (``runtime.admission``).
     """
-    from runtime import admission, faults, inprocess_actions, local_actions
+    from runtime import action_token, admission, faults, inprocess_actions, local_actions
 
     in_process = faults.guarded_run(inprocess_actions.in_process_run(package), runner=IN_PROCESS_RUNNER)
-    over_http = admission.outside_limit(faults.guarded_run(original))
+    over_http = admission.outside_limit(faults.guarded_run(action_token.with_token(original)))
     return local_actions.local_first(inprocess_actions.route(in_process, over_http, package))
 
 

@@ -1,21 +1,30 @@
-"""Starts the whole assistant locally: action server, Rasa server, web page.
+"""Starts the whole assistant locally: Rasa server, web page, and the action server if needed.
 
 Ports come from RASA_PORT (5005), ACTION_PORT (5055) and WEB_PORT (8080).
-Ctrl-C (or SIGTERM) stops all three. Trains first when the model is missing
-or stale.
+Everything listens on BIND_HOST (default 127.0.0.1, this machine only); set
+BIND_HOST=0.0.0.0 to reach the page from other machines. The actions run in
+the Rasa server (ACTIONS_IN_PROCESS, default on), so no action server is
+started; with ACTIONS_IN_PROCESS=0 it is (``runtime.action_server``), on
+127.0.0.1 (ACTION_HOST) with a token (ACTION_SERVER_TOKEN, random per run
+when unset) that the Rasa server sends. Ctrl-C (or SIGTERM) stops everything.
+Trains first when the model is missing or stale.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Mapping
 
+from runtime import inprocess_actions
+from runtime.action_server import HOST_ENV, TOKEN_ENV
 from runtime.server_env import server_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +41,59 @@ def settings() -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SANIC_ACCESS_LOG", "false")  # the access log would hold client IP addresses
+    env.setdefault("BIND_HOST", "127.0.0.1")
+    env.setdefault("WEB_HOST", env["BIND_HOST"])
+    env.setdefault(HOST_ENV, "127.0.0.1")
+    if not inprocess_actions.enabled(env):
+        env.setdefault(TOKEN_ENV, secrets.token_urlsafe(32))
     return env
+
+
+@dataclass(frozen=True)
+class Service:
+    """One process to start.
+
+    Attributes:
+        name: For messages.
+        argv: Command line.
+        env: Its environment.
+        ready_url: Answers once it is up.
+    """
+
+    name: str
+    argv: List[str]
+    env: Dict[str, str]
+    ready_url: str
+
+
+def services(env: Mapping[str, str], model: Path) -> List[Service]:
+    """The processes ``make run`` starts, in order (the action server only with ACTIONS_IN_PROCESS=0).
+
+    Args:
+        env: ``settings()``.
+        model: The model file.
+
+    Returns:
+        The services.
+    """
+    rasa_port, action_port, web_port = env["RASA_PORT"], env["ACTION_PORT"], env["WEB_PORT"]
+    host = env["BIND_HOST"]
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    started: List[Service] = []
+    if not inprocess_actions.enabled(env):
+        started.append(Service(
+            "action server", [sys.executable, "-m", "runtime.action_server", "--port", action_port],
+            dict(env), f"http://{env[HOST_ENV]}:{action_port}/health"))
+    started.append(Service(
+        "Rasa server",
+        [str(BIN / "rasa"), "run", "--model", str(model), "-i", host, "--port", rasa_port,
+         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+         "--cors", f"http://localhost:{web_port}"],
+        server_env(env), f"http://{local}:{rasa_port}/"))
+    page_env = {name: value for name, value in env.items() if name != TOKEN_ENV}
+    started.append(Service("web page", [sys.executable, "-m", "webchat.server"], page_env,
+                           f"http://{local}:{web_port}/health"))
+    return started
 
 
 def ensure_model() -> Path:
@@ -95,22 +156,15 @@ def main() -> int:
         sys.exit("error: the web page is not built: run `make web` (or `make run`)")
     env = settings()
     model = ensure_model()
-    rasa, ports = str(BIN / "rasa"), (env["RASA_PORT"], env["ACTION_PORT"], env["WEB_PORT"])
+    planned = services(env, model)
     procs: List[subprocess.Popen] = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        procs.append(subprocess.Popen(
-            [rasa, "run", "actions", "--actions", "actions", "--port", ports[1]], cwd=ROOT, env=env))
-        procs.append(subprocess.Popen(
-            [rasa, "run", "--model", str(model), "--port", ports[0], "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--cors", f"http://localhost:{ports[2]}"],
-            cwd=ROOT, env=server_env(env)))
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "webchat.server"], cwd=ROOT, env=env))
-        wait_until_up(f"http://localhost:{ports[1]}/health", procs[0], "action server")
-        wait_until_up(f"http://localhost:{ports[0]}/", procs[1], "Rasa server")
-        wait_until_up(f"http://localhost:{ports[2]}/health", procs[2], "web page")
-        print(f"\n==> the assistant is ready: open http://localhost:{ports[2]}  (Ctrl-C stops it)\n",
+        for service in planned:
+            procs.append(subprocess.Popen(service.argv, cwd=ROOT, env=service.env))
+        for service, proc in zip(planned, procs, strict=True):
+            wait_until_up(service.ready_url, proc, service.name)
+        print(f"\n==> the assistant is ready: open http://localhost:{env['WEB_PORT']}  (Ctrl-C stops it)\n",
               flush=True)
         while all(proc.poll() is None for proc in procs):
             time.sleep(1)

@@ -129,8 +129,20 @@ def test_helm_values_shared_stores(rasa_values):
     assert tracker["enabled"] and tracker["dialect"] == "postgresql"
     assert tracker["type"] in {"sql", "cluster.stores.ClusterSQLTrackerStore"}
     assert str(tracker["password"]).startswith("${")  # from a secret, not in the file
-    env = {item["name"]: item["value"] for item in rasa_values["extraEnv"]}
+    env = {item["name"]: item["value"] for item in rasa_values["extraEnv"] if "value" in item}
     assert float(env["TURN_TIMEOUT_S"]) * 3 <= float(env["TICKET_LOCK_LIFETIME"])
+
+
+def test_the_action_server_token_comes_from_one_secret_in_both_releases(rasa_values):
+    actions_values = yaml.safe_load((HELM / "action-server-values.yaml").read_text(encoding="utf-8"))
+    refs = []
+    for values in (rasa_values, actions_values):
+        entry = next(item for item in values["extraEnv"] if item["name"] == "ACTION_SERVER_TOKEN")
+        assert "value" not in entry  # never in the file
+        refs.append(entry["valueFrom"]["secretKeyRef"])
+    assert refs[0] == refs[1]
+    final = final_stage(instructions(DOCKER / "actions.Dockerfile"))
+    assert "runtime.action_server" in next(arg for keyword, arg in final if keyword == "ENTRYPOINT")
 
 
 def test_helm_values_api_off_or_authenticated_and_cors_limited(rasa_values):

@@ -28,10 +28,10 @@ def fake_rasa(received: list, status: int = 200) -> web.Application:
     return app
 
 
-async def with_clients(received, scenario, status=200):
+async def with_clients(received, scenario, status=200, environ=None):
     upstream = TestServer(fake_rasa(received, status))
     await upstream.start_server()
-    client = TestClient(TestServer(create_app(str(upstream.make_url("")))))
+    client = TestClient(TestServer(create_app(str(upstream.make_url("")), environ)))
     await client.start_server()
     try:
         return await scenario(client)
@@ -88,15 +88,24 @@ def test_page_has_strict_security_headers_and_dutch_language():
     assert "http://" not in html and "cdn" not in html.lower()
 
 
-def test_health_reports_spacy_model_and_content_date():
+def test_health_reports_spacy_model_and_content_date_to_operators():
     async def scenario(client):
         return await (await client.get("/health")).json()
 
-    health = asyncio.run(with_clients([], scenario))
+    health = asyncio.run(with_clients([], scenario, environ={"EXPOSE_VERSIONS": "1"}))
     assert health["spacy_model_version"].startswith("3.4.0")
     assert len(health["content_date"]) == 10  # YYYY-MM-DD; which date: the test below
     assert health["rasa"] == {"reachable": True, "version": "3.6.21"}
     assert health["status"] == "ok"
+
+
+def test_health_shows_no_versions_to_the_public():
+    async def scenario(client):
+        return await (await client.get("/health")).text()
+
+    health = asyncio.run(with_clients([], scenario, environ={}))
+    assert "version" not in health and "3.6.21" not in health
+    assert '"reachable": true' in health
 
 
 def test_health_shows_the_content_date_of_content_meta_and_the_newest_answer(tmp_path, monkeypatch):

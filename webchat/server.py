@@ -3,12 +3,19 @@
 The page talks only to this server (same origin), so the browser needs no
 CORS exception and no third-party request. The page uses socket.io
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
-clients. ``/health`` reports which model,
-spaCy pipeline and content date are in use.
+clients. ``/health`` reports whether Rasa answers and the content date (the
+Rasa and spaCy versions only with ``EXPOSE_VERSIONS``).
+
+Other websites cannot use the assistant through this server: ``/api/chat`` and
+the relay refuse a browser request from another origin (``ALLOWED_ORIGINS``)
+or one the browser marks as cross-site (``Sec-Fetch-Site``). Every answer,
+errors included, has the security headers; headers and bodies have deadlines
+(``webchat.transport``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -21,7 +28,10 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from webchat import socket_proxy
+from channels import config
+from channels.limits import InputRejected, Limits, parse_json_object
+from channels.web_security import COMMON_HEADERS
+from webchat import socket_proxy, transport
 
 STATIC = Path(__file__).parent / "static"
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,14 +40,13 @@ MAX_MESSAGE_CHARS = 5000
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=20)
 SECURITY_HEADERS = {
+    **COMMON_HEADERS,
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
+    # aiohttp would name itself and its version.
+    "Server": "webchat",
 }
 
 logger = logging.getLogger("webchat")
@@ -69,8 +78,16 @@ def content_date() -> str:
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Adds the security headers to every response."""
-    response = await handler(request)
+    """Adds the security headers to every response, errors (404, 405, 413, 500) included."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        response = error
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception as error:  # noqa: BLE001 - answer 500 with the headers, log no request data
+        logger.error("request failed: %s", type(error).__name__)
+        response = web.json_response({"error": "internal"}, status=500)
     if not response.prepared:  # a relayed websocket has sent its headers already
         response.headers.update(SECURITY_HEADERS)
     return response
@@ -93,10 +110,14 @@ async def privacy_en(_: web.Request) -> web.FileResponse:
 
 async def chat(request: web.Request) -> web.Response:
     """Relays one user message to Rasa and returns the bot messages."""
+    if transport.foreign_request(request):
+        return web.json_response({"error": "forbidden_origin"}, status=403)
+    raw = await transport.read_body(request, request.app["header_timeout_s"])
     try:
-        body: Dict[str, Any] = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return web.json_response({"error": "invalid_json"}, status=400)
+        body: Dict[str, Any] = parse_json_object(raw, request.app["limits"])
+    except InputRejected as rejected:
+        return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
+                                 status=rejected.status)
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
         return web.json_response({"error": "invalid_sender"}, status=400)
@@ -115,26 +136,26 @@ async def chat(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    """Reports the state of the assistant for operators (503 when Rasa is down).
+    """Reports the state of the assistant (503 when Rasa is down); versions only with ``EXPOSE_VERSIONS``.
 
     Rasa's HTTP API (and so its /version) is off; its root answers
-    "Hello from Rasa: <version>" on every channel-only server.
+    "Hello from Rasa", with ": <version>" when it shows versions too.
     """
+    versions = request.app["expose_versions"]
     rasa_status: Dict[str, Any] = {"reachable": False}
     try:
         async with request.app["client"].get(f"{request.app['rasa_url']}/") as upstream:
             text = await upstream.text()
             rasa_status = {"reachable": upstream.status == 200}
-            if text.startswith("Hello from Rasa:"):
+            if versions and text.startswith("Hello from Rasa:"):
                 rasa_status["version"] = text.split(":", 1)[1].strip()
     except (aiohttp.ClientError, TimeoutError):
         pass
-    return web.json_response({
-        "status": "ok" if rasa_status["reachable"] else "degraded",
-        "rasa": rasa_status,
-        "spacy_model_version": spacy_model_version(),
-        "content_date": content_date(),
-    }, status=200 if rasa_status["reachable"] else 503)
+    report: Dict[str, Any] = {"status": "ok" if rasa_status["reachable"] else "degraded", "rasa": rasa_status}
+    if versions:
+        report["spacy_model_version"] = spacy_model_version()
+    report["content_date"] = content_date()
+    return web.json_response(report, status=200 if rasa_status["reachable"] else 503)
 
 
 async def _start_client(app: web.Application) -> None:
@@ -145,16 +166,24 @@ async def _stop_client(app: web.Application) -> None:
     await app["client"].close()
 
 
-def create_app(rasa_url: str) -> web.Application:
+def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.Application:
     """Builds the web application.
 
     Args:
         rasa_url: Base URL of the Rasa server, for example http://localhost:5005.
+        environ: Settings (``ALLOWED_ORIGINS``, ``WEB_PORT``, ``EXPOSE_VERSIONS``,
+            ``HTTP_HEADER_TIMEOUT_S``, ``MAX_BODY_BYTES``...); ``os.environ`` when None.
 
     Returns:
         The aiohttp application.
     """
-    app = web.Application(client_max_size=64 * 1024, middlewares=[security_headers])
+    env = os.environ if environ is None else environ
+    limits = Limits.from_settings(env)
+    app = web.Application(client_max_size=limits.body_bytes, middlewares=[security_headers])
+    app["limits"] = limits
+    app["allowed_origins"] = config.allowed_origins(env)
+    app["expose_versions"] = config.expose_versions(env)
+    app["header_timeout_s"] = config.header_timeout_s(env)
     app["rasa_url"] = rasa_url.rstrip("/")
     app.router.add_get("/", index)
     app.router.add_get("/privacy", privacy)
@@ -175,7 +204,10 @@ def main() -> None:
     web_port = int(os.environ.get("WEB_PORT", "8080"))
     host = os.environ.get("WEB_HOST", "127.0.0.1")
     app = create_app(os.environ.get("RASA_URL", f"http://localhost:{rasa_port}"))
-    web.run_app(app, host=host, port=web_port, access_log=None, print=None, shutdown_timeout=5)
+    try:
+        asyncio.run(transport.serve(app, host, web_port, app["header_timeout_s"]))
+    except (web.GracefulExit, KeyboardInterrupt):
+        pass
 
 
 if __name__ == "__main__":

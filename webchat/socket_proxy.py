@@ -5,6 +5,11 @@ can stay at ``connect-src 'self'`` and Rasa's port need not be public. Both
 engine.io transports are relayed: HTTP long polling (GET and POST) and the
 websocket upgrade. Nothing identifying is passed on: no cookies, no client
 address, no forwarding headers.
+
+A browser request from another website is refused (403) before anything is
+relayed: an Origin outside ``ALLOWED_ORIGINS`` or ``Sec-Fetch-Site:
+cross-site`` (``transport.foreign_request``). Rasa's own socket.io checks the
+Origin too, but sees none from this relay.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any, Optional
 
 import aiohttp
 from aiohttp import WSMsgType, web
+
+from webchat.transport import foreign_request, read_body
 
 PATH = "/socket.io/"
 # Long polling holds a GET open up to engine.io's ping interval (25 s).
@@ -50,9 +57,13 @@ async def relay(request: web.Request) -> web.StreamResponse:
     Returns:
         The upstream answer, or 502 when Rasa cannot be reached.
     """
+    if foreign_request(request):
+        return web.Response(status=403, text="forbidden_origin")
     if request.headers.get("Upgrade", "").lower() == "websocket":
         return await relay_websocket(request)
-    body = await request.read() if request.method == "POST" else None
+    body = None
+    if request.method == "POST":
+        body = await read_body(request, request.app["header_timeout_s"])
     if body is not None and len(body) > MAX_BODY_BYTES:
         return web.Response(status=413)
     headers = {name: request.headers[name] for name in PASSED_HEADERS if name in request.headers}

@@ -13,10 +13,15 @@ WORKDIR /app
 COPY constraints.txt /tmp/constraints.txt
 RUN pip install --no-cache-dir -c /tmp/constraints.txt pyyaml && rm /tmp/constraints.txt
 COPY actions/ /app/actions/
+# The launcher with the token check and quiet errors (runtime/action_server.py; docs/security.md).
+COPY runtime/__init__.py runtime/patches.py runtime/action_server.py /app/runtime/
 RUN chown -R 1001:0 /app && chmod -R g=u /app
 USER 1001
-ENV PYTHONDONTWRITEBYTECODE=1
+# Inside the container it must listen on the pod's address; ACTION_SERVER_TOKEN comes from a Secret.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    ACTION_HOST=0.0.0.0
 EXPOSE 5055
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:5055/health', timeout=4).status != 200)"
-CMD ["start", "--actions", "actions"]
+ENTRYPOINT ["python", "-m", "runtime.action_server"]
+CMD ["--actions", "actions", "--port", "5055"]

@@ -69,13 +69,20 @@ class Servers:
         model: Model file; ``model_path()`` when None.
         debug: Run with ``--debug`` and library logs at DEBUG (the fuzz run turns it off).
         extra_env: More environment variables for both servers (e.g. channel settings).
+        enable_api: Start Rasa with its HTTP API (``--enable-api``); without it the server
+            is what ``make run`` starts (channels only) and readiness is read from
+            ``/webhooks/health/ready``.
+        action_server: Start the action server too (off: the actions run in the Rasa server).
     """
 
     def __init__(self, workdir: Path, endpoints: Optional[Path] = None, model: Optional[Path] = None,
-                 debug: bool = True, extra_env: Optional[Dict[str, str]] = None) -> None:
+                 debug: bool = True, extra_env: Optional[Dict[str, str]] = None,
+                 enable_api: bool = True, action_server: bool = True) -> None:
         self.workdir = workdir
         self.debug = debug
         self.extra_env = dict(extra_env or {})
+        self.enable_api = enable_api
+        self.action_server = action_server
         self.endpoints = endpoints or sqlite_endpoints(workdir)
         self.model = model or model_path()
         self.port, self.action_port = free_port(), free_port()
@@ -98,18 +105,21 @@ class Servers:
         env = self.environment()
         rasa = str(BIN / "rasa")
         debug = ["--debug"] if self.debug else []
+        api = ["--enable-api"] if self.enable_api else []
         with self.action_log.open("wb") as action_out, self.rasa_log.open("wb") as rasa_out:
-            self.procs.append(subprocess.Popen(
-                [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port), *debug],
-                cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT))
+            if self.action_server:
+                self.procs.append(subprocess.Popen(
+                    [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port), *debug],
+                    cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT))
             self.procs.append(subprocess.Popen(
                 [rasa, "run", "--model", str(self.model), "--port", str(self.port), "-i", "127.0.0.1",
-                 "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
-                 "--enable-api", *debug],
+                 "--endpoints", str(self.endpoints), "--credentials", "credentials.yml", *api, *debug],
                 cwd=ROOT, env=env, stdout=rasa_out, stderr=subprocess.STDOUT))
         try:
-            self._wait(f"http://127.0.0.1:{self.action_port}/health", self.procs[0])
-            self._wait(f"{self.url}/status", self.procs[1])
+            if self.action_server:
+                self._wait(f"http://127.0.0.1:{self.action_port}/health", self.procs[0])
+            ready = "/status" if self.enable_api else "/webhooks/health/ready"
+            self._wait(f"{self.url}{ready}", self.procs[-1])
         except BaseException:
             self.stop()
             raise
@@ -118,7 +128,7 @@ class Servers:
     @property
     def rasa_pid(self) -> int:
         """Process id of the Rasa server."""
-        return self.procs[1].pid
+        return self.procs[-1].pid
 
     def _wait(self, url: str, proc: subprocess.Popen) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -151,3 +161,52 @@ class Servers:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class WebPage:
+    """The web page's server (``webchat.server``) in front of a running Rasa server.
+
+    Args:
+        workdir: Folder for its log.
+        rasa_url: Base URL of the Rasa server.
+        extra_env: More environment variables (e.g. the allowed origins).
+    """
+
+    def __init__(self, workdir: Path, rasa_url: str, extra_env: Optional[Dict[str, str]] = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.rasa_url = rasa_url
+        self.log = workdir / "webchat.log"
+        self.extra_env = dict(extra_env or {})
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> WebPage:
+        """Starts the page's server and waits until its health check answers 200."""
+        env = {**os.environ, "WEB_PORT": str(self.port), "RASA_URL": self.rasa_url, "PYTHONUNBUFFERED": "1",
+               **self.extra_env}
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "webchat.server"], cwd=ROOT, env=env,
+                                         stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"web page server stopped during start-up; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"web page server did not answer within 60 s; see {self.log}")
+
+    def stop(self) -> None:
+        """Stops the page's server."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
