@@ -16,6 +16,7 @@ line) instead of starting what looks like a record of its own.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Iterable, List
 
 from privacy.redact import redact_text
