@@ -1,7 +1,7 @@
 """Form validators of the personal next-steps flows (issue 3).
 
 Each form slot is filled from a button (its ``/choose{...}`` entity) or from
-typed text, which is mapped to an option with ``actions/choices.py`` (titles
+typed text, which is mapped to an option with ``understanding/choices.py`` (titles
 from the domain's buttons, in every language of the response, and synonyms
 from ``actions/data/flows.yml``, Dutch and English side by side). Typed text
 is read in both languages whatever the ``language`` slot says: people mix them,
@@ -21,8 +21,8 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.choices import is_short_phrase_match, make_options, match_option
 from actions.next_steps import load_flows
+from understanding.choices import is_short_phrase_match, make_options, match_option
 
 FLOW_SLOT = "flow"
 EXIT_SLOT = "flow_exit"

@@ -4,7 +4,7 @@ SMS and plain WhatsApp show no buttons. The options are written as a
 numbered list with their titles only (never the payload), link buttons as
 "title: url" lines, and the options offered last are remembered per
 conversation, so that a reply of "2", a title or a close misspelling of one
-is turned back into that option's payload (``actions.choices`` does the
+is turned back into that option's payload (``understanding.choices`` does the
 matching).
 """
 
@@ -15,8 +15,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.choices import make_options, match_option, normalise
 from channels.kv import KeyValueStore
+from understanding.choices import make_options, match_option, normalise
 
 logger = logging.getLogger(__name__)
 

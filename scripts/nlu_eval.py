@@ -40,7 +40,7 @@ MIN_MACRO_F1 = 0.93
 MIN_ACCURACY_EN = 0.90
 
 # Typed answers to a form's buttons ("ja", "de tweede", "die met die rare sms").
-# Inside a form the validators map them whatever the intent (actions/choices.py,
+# Inside a form the validators map them whatever the intent (understanding/choices.py,
 # tested with stories), and outside a form they have no meaning of their own,
 # so they are scored apart and are not part of the bar (in both languages).
 #

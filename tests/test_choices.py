@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.choices import is_short_phrase_match, make_options, match_option, normalise
+from understanding.choices import is_short_phrase_match, make_options, match_option, normalise
 
 OPTIONS = make_options(
     [("yes", "Ja"), ("no", "Nee"), ("unknown", "Weet ik niet")],
