@@ -77,7 +77,7 @@ cluster: setup web train ## Start PostgreSQL, Redis, the action server, 2 Rasa i
 cluster-stop: ## Stop what `make cluster` started
 	@$(PY) -m scripts.cluster stop
 
-test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a killed instance, store faults (~5 min)
+test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a killed instance, store faults (~1 min)
 	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m cluster tests/cluster
 
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")

@@ -99,9 +99,9 @@ def test_every_choose_payload_is_a_button_of_the_assistant(domain):
         assert f'/choose{{"answer":"{key}"}}' in payloads
 
 
-def test_readme_describes_the_flows():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Personal next steps" in readme
+def test_the_docs_describe_the_flows():
+    readme = (ROOT / "docs" / "next-steps.md").read_text(encoding="utf-8")
+    assert "# Personal next steps" in readme
     for name in ("situation_form", "affected_form", "checklist_form", "actions/data/flows.yml"):
         assert name in readme
 
