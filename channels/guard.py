@@ -14,6 +14,8 @@ from typing import AbstractSet, Any, Awaitable, Callable, Dict, FrozenSet, Optio
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
 
+from channels.limit_texts import RATE_LIMITED, notice
+from channels.rate_limit import RateLimiter, shared_limiter
 from channels.responses import button_commands, response_message
 from nlu_components.language_detector import detect_language
 from privacy.inbound import InboundDecision, inspect_message
@@ -54,12 +56,16 @@ class MessageGuard:
         ready: Returns whether a model is loaded; when it returns False the
             message is answered with "probeer het later opnieuw" instead of
             being dropped by Rasa. None: always pass messages on.
+        limiter: Messages per sender per minute; the process-wide one
+            (``channels.rate_limit.shared_limiter``) when None.
     """
 
     def __init__(self, domain_getter: Callable[[], Optional[Domain]],
-                 ready: Optional[Callable[[], bool]] = None) -> None:
+                 ready: Optional[Callable[[], bool]] = None,
+                 limiter: Optional[RateLimiter] = None) -> None:
         self._domain_getter = domain_getter
         self._ready = ready
+        self._limiter = limiter
         self._commands_for: Optional[Domain] = None
         self._commands: FrozenSet[str] = frozenset()
 
@@ -95,8 +101,14 @@ class MessageGuard:
                 button payloads.
 
         Returns:
-            The decision that was applied.
+            The decision that was applied; a message over the sender's rate
+            limit gets the notice ``limit_texts.RATE_LIMITED`` and no text.
         """
+        limiter = self._limiter if self._limiter is not None else shared_limiter()
+        if sender_id is not None and not limiter.allow(sender_id):
+            logger.info("message over the sender's rate limit: not processed (text not logged)")
+            await output_channel.send_response(sender_id, notice(RATE_LIMITED, _language_of(raw, None)))
+            return InboundDecision(None)
         domain = self._domain()
         decision = inspect_message(raw, self._allowed_commands(domain) | trusted_commands)
         logger.debug("inbound message: response=%s personal_data=%s", decision.response, list(decision.kinds))

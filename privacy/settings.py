@@ -1,4 +1,4 @@
-"""Limits for incoming messages and stored conversations, read from environment variables."""
+"""Limits for messages, message rates, sessions and stored conversations, read from environment variables."""
 
 from __future__ import annotations
 
@@ -101,3 +101,76 @@ def max_json_depth(environ: Optional[Mapping[str, str]] = None) -> int:
         ``MAX_JSON_DEPTH``, default 20.
     """
     return _positive_int("MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, environ)
+
+
+# Messages one sender may send per minute (all channels; the web page's relay uses the REST channel).
+# A person types a few a minute; the benchmark sends 10 per conversation.
+DEFAULT_RATE_LIMIT_PER_MINUTE = 30
+# Messages a sender may send at once before the per-minute rate applies.
+DEFAULT_RATE_LIMIT_BURST = 30
+# Senders whose message rate is remembered per process; the least recently seen is forgotten first.
+DEFAULT_RATE_LIMIT_SENDERS = 100_000
+# Conversations the in-memory tracker store keeps; the least recently saved is forgotten first.
+DEFAULT_MAX_CONVERSATIONS = 10_000
+# User messages in one session; the next one starts a new session (with a short notice).
+DEFAULT_MAX_TURNS = 200
+
+
+def rate_limit_per_minute(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns how many messages one sender may send per minute, on average.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``RATE_LIMIT_PER_MINUTE``, default 30.
+    """
+    return _positive_int("RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE, environ)
+
+
+def rate_limit_burst(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns how many messages one sender may send in a quick burst.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``RATE_LIMIT_BURST``, default 30.
+    """
+    return _positive_int("RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST, environ)
+
+
+def rate_limit_senders(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns how many senders' message rates one server process remembers.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``RATE_LIMIT_SENDERS``, default 100000.
+    """
+    return _positive_int("RATE_LIMIT_SENDERS", DEFAULT_RATE_LIMIT_SENDERS, environ)
+
+
+def max_conversations(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns how many conversations the in-memory tracker store keeps.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``MAX_CONVERSATIONS``, default 10000.
+    """
+    return _positive_int("MAX_CONVERSATIONS", DEFAULT_MAX_CONVERSATIONS, environ)
+
+
+def max_turns(environ: Optional[Mapping[str, str]] = None) -> int:
+    """Returns how many user messages one session holds before a new one starts.
+
+    Args:
+        environ: Environment to read; ``os.environ`` when None.
+
+    Returns:
+        ``MAX_TURNS``, default 200.
+    """
+    return _positive_int("MAX_TURNS", DEFAULT_MAX_TURNS, environ)

@@ -25,7 +25,7 @@ from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.redact import redact_text, redact_value
-from privacy.settings import retention_days
+from privacy.settings import max_conversations, retention_days
 
 SECONDS_PER_DAY = 24 * 60 * 60
 # Parts of a user message's parse data that can hold what the user typed.
@@ -85,7 +85,11 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
     """In-memory tracker store that redacts personal data (the default).
 
     A long-running server also forgets conversations ``RETENTION_DAYS`` after
-    their last save (checked at most once per ``PRUNE_INTERVAL_S``).
+    their last save (checked at most once per ``PRUNE_INTERVAL_S``), and keeps
+    at most ``MAX_CONVERSATIONS``: beyond it, the least recently saved
+    conversation is forgotten first. Rasa keeps only the latest session of a
+    conversation here (it reads the latest session and saves it back), so a
+    new session (``MAX_TURNS``, ``runtime.turn_cap``) also bounds each one.
     """
 
     PRUNE_INTERVAL_S = 3600.0
@@ -93,16 +97,33 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Initialises the store and its record of when each conversation was last saved."""
         super().__init__(*args, **kwargs)
-        self.last_saved: Dict[str, float] = {}
+        self.last_saved: Dict[str, float] = {}  # in order of the last save, oldest first
+        self.max_conversations = max_conversations()
         self._last_prune = time.time()
 
     async def save(self, tracker: DialogueStateTracker, *args: Any, **kwargs: Any) -> None:
-        """Redacts and saves the tracker; now and then forgets expired conversations."""
+        """Redacts and saves the tracker; forgets the oldest beyond the cap, and now and then expired ones."""
         await super().save(tracker, *args, **kwargs)
         now = time.time()
+        self.last_saved.pop(tracker.sender_id, None)
         self.last_saved[tracker.sender_id] = now
+        self.evict_oldest()
         if now - self._last_prune >= self.PRUNE_INTERVAL_S:
             self.prune(now)
+
+    def evict_oldest(self) -> int:
+        """Forgets the least recently saved conversations beyond ``MAX_CONVERSATIONS``.
+
+        Returns:
+            The number of conversations forgotten.
+        """
+        forgotten = 0
+        while len(self.last_saved) > self.max_conversations:
+            sender = next(iter(self.last_saved))
+            del self.last_saved[sender]
+            self.store.pop(sender, None)
+            forgotten += 1
+        return forgotten
 
     def prune(self, now: Optional[float] = None) -> int:
         """Forgets conversations saved last more than ``RETENTION_DAYS`` ago.

@@ -8,7 +8,7 @@ server, or, for any other action or with ``ACTIONS_IN_PROCESS=0``, the
 original ``run`` inside ``runtime.admission`` and ``runtime.faults``). They also
 wrap ``RasaModel.load`` and ``SpacyNLP.load_model`` (``runtime.model_load``),
 ``rasa.core.run.load_agent_on_start`` (``runtime.gc_freeze``),
-``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``) and
+``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``, ``runtime.turn_cap``) and
 ``Event.resolve_by_type`` (``runtime.event_types``). Installing twice changes
 nothing. On another Rasa version, or when a member is missing, nothing is patched
 and a warning is logged: the assistant then behaves as stock Rasa.
@@ -96,6 +96,7 @@ def install(version: Optional[str] = None) -> bool:
     _install_parse_cache()
     _install_event_types()
     _install_admission()
+    _install_turn_cap()
     if installed():
         return True
     for name in PATCHED:
@@ -223,3 +224,22 @@ def _install_admission() -> None:
     _originals["handle_message"] = current
     MessageProcessor.handle_message = _marked(admission.limited(current, admission.Admission(limit)))
     logger.info("at most %d messages in progress per process, the others wait in arrival order", limit)
+
+
+def _install_turn_cap() -> None:
+    """Wraps ``MessageProcessor``'s session check with ``runtime.turn_cap`` once (``MAX_TURNS``)."""
+    from rasa.core.processor import MessageProcessor
+
+    from privacy.settings import max_turns
+    from runtime import turn_cap
+
+    expiry = MessageProcessor._has_session_expired
+    update = MessageProcessor._update_tracker_session
+    if getattr(expiry, MARKER, False):
+        return
+    limit = max_turns()
+    _originals["_has_session_expired"] = expiry
+    _originals["_update_tracker_session"] = update
+    MessageProcessor._has_session_expired = _marked(turn_cap.capped_expiry(expiry, limit))
+    MessageProcessor._update_tracker_session = _marked(turn_cap.notifying_update(update, limit))
+    logger.info("a session holds at most %d user messages; the next starts a new one", limit)

@@ -1,0 +1,90 @@
+"""At most ``MAX_TURNS`` user messages per session: the next one starts a new session, with a notice.
+
+Wraps two members of ``MessageProcessor``: ``_has_session_expired`` also
+answers True when the latest session holds ``MAX_TURNS`` user messages, and
+``_update_tracker_session`` first sends the notice ``SESSION_RESTARTED`` (in the
+conversation's language) when that is why the session ends. Rasa then runs
+``action_session_start`` as for an expired session (slots carry over), and the
+tracker store reads back only the new session, so the history a turn reads,
+featurizes and saves stays bounded.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from channels.limit_texts import SESSION_RESTARTED, notice
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_SLOT = "language"
+
+
+def turns_in_session(tracker: DialogueStateTracker) -> int:
+    """Counts the user messages since the latest session start.
+
+    Args:
+        tracker: The conversation.
+
+    Returns:
+        The number of ``UserUttered`` events after the latest ``action_session_start``.
+    """
+    turns = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME:
+            break
+        if isinstance(event, UserUttered):
+            turns += 1
+    return turns
+
+
+def capped_expiry(original: Callable[[Any, DialogueStateTracker], bool],
+                  max_turns: int) -> Callable[[Any, DialogueStateTracker], bool]:
+    """Wraps ``MessageProcessor._has_session_expired``: also expired at ``max_turns`` user messages.
+
+    Args:
+        original: Rasa's method.
+        max_turns: User messages a session may hold.
+
+    Returns:
+        The wrapped method.
+    """
+
+    @functools.wraps(original)
+    def has_session_expired(self: Any, tracker: DialogueStateTracker) -> bool:
+        return turns_in_session(tracker) >= max_turns or original(self, tracker)
+
+    return has_session_expired
+
+
+def notifying_update(original: Callable[..., Awaitable[None]],
+                     max_turns: int) -> Callable[..., Awaitable[None]]:
+    """Wraps ``MessageProcessor._update_tracker_session``: sends the notice when the cap ends a session.
+
+    Args:
+        original: Rasa's method.
+        max_turns: User messages a session may hold.
+
+    Returns:
+        The wrapped method.
+    """
+
+    @functools.wraps(original)
+    async def update_tracker_session(self: Any, tracker: DialogueStateTracker, output_channel: Any,
+                                     metadata: Optional[dict] = None) -> None:
+        if output_channel is not None and turns_in_session(tracker) >= max_turns:
+            logger.info("session reached %d user messages: a new one starts", max_turns)
+            language = tracker.get_slot(LANGUAGE_SLOT) if LANGUAGE_SLOT in tracker.slots else None
+            try:
+                await output_channel.send_response(tracker.sender_id, notice(SESSION_RESTARTED, language))
+            except Exception as error:  # noqa: BLE001 - the notice must never stop the turn
+                logger.error("could not send the new-session notice: %s", type(error).__name__)
+        await original(self, tracker, output_channel, metadata)
+
+    return update_tracker_session

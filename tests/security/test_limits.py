@@ -1,0 +1,127 @@
+"""Finding 4: use is limited: messages per sender, conversations kept in memory, turns per session.
+
+A server of its own, as ``make run`` starts it (in-memory tracker store), with
+small limits so that the attacks take seconds; its HTTP API is on only to look
+into the store from outside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from typing import Any, Dict, List
+
+import pytest
+
+from channels.limit_texts import RATE_LIMITED, SESSION_RESTARTED
+from tests.security.client import SocketUser, post_json
+from tests.server.harness import ROOT, Servers, WebPage
+
+pytestmark = pytest.mark.security
+
+REST = "/webhooks/rest/webhook"
+BURST = 8
+MAX_CONVERSATIONS = 20
+MAX_TURNS = 5  # below BURST: a long conversation reaches it without the rate limit
+LIMITS = {"RATE_LIMIT_PER_MINUTE": str(BURST), "RATE_LIMIT_BURST": str(BURST),
+          "MAX_CONVERSATIONS": str(MAX_CONVERSATIONS), "MAX_TURNS": str(MAX_TURNS)}
+
+
+@dataclass
+class Limited:
+    """A Rasa server with small use limits, and the web page in front of it."""
+
+    rasa: Servers
+    page: WebPage
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory) -> Limited:
+    workdir = tmp_path_factory.mktemp("limits")
+    rasa = Servers(workdir, endpoints=ROOT / "endpoints.yml", extra_env=LIMITS, debug=False,
+                   enable_api=True, action_server=False).start()
+    try:
+        page = WebPage(workdir, rasa.url).start()
+    except BaseException:
+        rasa.stop()
+        raise
+    yield Limited(rasa, page)
+    page.stop()
+    rasa.stop()
+
+
+def texts(answer: Any) -> List[str]:
+    return [message.get("text", "") for message in answer.json()]
+
+
+def say(url: str, sender: str, message: str = "hallo") -> List[str]:
+    answer = post_json(url + REST, {"sender": sender, "message": message})
+    assert answer.status == 200
+    return texts(answer)
+
+
+def stored_user_messages(url: str, sender: str) -> int:
+    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=10) as answer:
+        tracker: Dict[str, Any] = json.loads(answer.read())
+    return sum(1 for event in tracker.get("events", []) if event.get("event") == "user")
+
+
+def test_a_burst_from_one_sender_gets_the_polite_limit_answer_and_others_are_unaffected(limited):
+    flooder, other = uuid.uuid4().hex, uuid.uuid4().hex
+    answers = [say(limited.rasa.url, flooder) for _ in range(BURST + 3)]
+    assert all(RATE_LIMITED["nl"] not in answer for answer in answers[:BURST])
+    for answer in answers[BURST:]:
+        assert answer == [RATE_LIMITED["nl"]], "over the limit: only the notice, the message is not processed"
+    assert RATE_LIMITED["nl"] not in say(limited.rasa.url, other)
+    # The session restarted after MAX_TURNS; the new one holds the other accepted messages, no refused one.
+    assert stored_user_messages(limited.rasa.url, flooder) == BURST - MAX_TURNS
+
+
+def test_the_page_relay_is_limited_per_sender(limited):
+    sender = uuid.uuid4().hex
+    replies = []
+    for _ in range(BURST + 2):
+        answer = post_json(limited.page.url + "/api/chat", {"sender": sender, "message": "hallo"},
+                           headers={"Origin": limited.page.url})
+        assert answer.status == 200
+        replies.append(texts(answer))
+    assert replies[-1] == [RATE_LIMITED["nl"]] and RATE_LIMITED["nl"] not in replies[0]
+
+
+def test_a_socket_io_burst_is_limited_per_session(limited):
+    async def burst() -> List[Any]:
+        user = SocketUser(limited.rasa.url)
+        client = await user.connect()
+        session = uuid.uuid4().hex
+        await client.emit("session_request", {"session_id": session})
+        await user.wait_for(1)
+        for _ in range(BURST + 2):
+            await client.emit("user_uttered", {"message": "hallo", "session_id": session})
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(3)
+        await user.hang_up(client)
+        return user.received
+
+    received = asyncio.run(burst())
+    notices = [event for event in received if isinstance(event, dict) and event.get("text") == RATE_LIMITED["nl"]]
+    assert len(notices) == 2
+
+
+def test_many_new_conversations_keep_at_most_the_cap_in_memory(limited):
+    senders = [uuid.uuid4().hex for _ in range(MAX_CONVERSATIONS * 2)]
+    for sender in senders:
+        say(limited.rasa.url, sender)
+    assert stored_user_messages(limited.rasa.url, senders[-1]) == 1
+    assert stored_user_messages(limited.rasa.url, senders[0]) == 0, "the oldest conversation was forgotten"
+
+
+def test_a_long_conversation_restarts_politely_at_the_cap(limited):
+    sender = uuid.uuid4().hex
+    answers = [say(limited.rasa.url, sender) for _ in range(MAX_TURNS + 1)]
+    assert all(SESSION_RESTARTED["nl"] not in answer for answer in answers[:MAX_TURNS])
+    assert answers[MAX_TURNS][0] == SESSION_RESTARTED["nl"] and len(answers[MAX_TURNS]) > 1
+    say(limited.rasa.url, sender)
+    assert stored_user_messages(limited.rasa.url, sender) == 2, "only the new session is kept"
