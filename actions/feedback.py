@@ -1,4 +1,4 @@
-"""Asks "Had u hier iets aan? 👍 / 👎" now and then after a factual answer.
+"""Asks "Had u hier iets aan?" (Ja / Nee) now and then after a factual answer.
 
 The rule in ``data/rules/faq.yml`` runs this action after every FAQ answer; the
 action asks only when it is due, so most of the time it sends nothing:
