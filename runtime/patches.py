@@ -10,18 +10,24 @@ wrap ``RasaModel.load`` and ``SpacyNLP.load_model`` (``runtime.model_load``),
 ``rasa.core.run.load_agent_on_start`` (``runtime.gc_freeze``),
 ``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``, ``runtime.turn_cap``) and
 ``Event.resolve_by_type`` (``runtime.event_types``). Installing twice changes
-nothing. On another Rasa version, or when a member is missing, nothing is patched
-and a warning is logged: the assistant then behaves as stock Rasa.
+nothing. ``RASA_PATCHES=0`` is the switch that turns all of them off. On another
+Rasa version, or when a member is missing, nothing is patched and a warning is
+logged: the assistant then behaves as stock Rasa.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, Optional
+import os
+from typing import Any, Callable, Dict, Mapping, Optional
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SERIES = "3.6."
+# The switch: RASA_PATCHES=0 (or false/no/off) installs none of the patches; Rasa then runs
+# as stock 3.6 (actions over HTTP to the action server, no parse cache, no turn cap ...).
+SWITCH_ENV = "RASA_PATCHES"
+OFF_VALUES = frozenset({"0", "false", "no", "off"})
 MARKER = "_bvo_runtime_patch"
 PATCHED = ("run", "_validate_action_result")
 # Who runs an action of actions/ with ACTIONS_IN_PROCESS=1 (log line of a failure).
@@ -40,6 +46,16 @@ def supported(version: str) -> bool:
         True for 3.6.x.
     """
     return version.startswith(SUPPORTED_SERIES)
+
+
+def switched_on(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether the patches may be installed: ``RASA_PATCHES`` is unset or not 0/false/no/off.
+
+    Args:
+        environ: The environment; ``os.environ`` when None.
+    """
+    value = (os.environ if environ is None else environ).get(SWITCH_ENV, "").strip().lower()
+    return value not in OFF_VALUES
 
 
 def _marked(function: Callable) -> Callable:
@@ -77,6 +93,10 @@ def install(version: Optional[str] = None) -> bool:
     Returns:
         True when the patches are active, False when they were skipped.
     """
+    if not switched_on():
+        logger.warning("runtime patches off (%s=0): Rasa runs as stock 3.6; every custom action goes to "
+                       "the action server", SWITCH_ENV)
+        return False
     import rasa
     from rasa.core.actions.action import RemoteAction
 

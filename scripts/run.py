@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping
 
-from runtime import inprocess_actions
+from runtime import inprocess_actions, patches
 from runtime.action_server import HOST_ENV, TOKEN_ENV
 from runtime.server_env import server_env
 
@@ -44,9 +44,14 @@ def settings() -> Dict[str, str]:
     env.setdefault("BIND_HOST", "127.0.0.1")
     env.setdefault("WEB_HOST", env["BIND_HOST"])
     env.setdefault(HOST_ENV, "127.0.0.1")
-    if not inprocess_actions.enabled(env):
-        env.setdefault(TOKEN_ENV, secrets.token_urlsafe(32))
+    if not inprocess_actions.enabled(env) and patches.switched_on(env):
+        env.setdefault(TOKEN_ENV, secrets.token_urlsafe(32))  # stock Rasa (RASA_PATCHES=0) sends none
     return env
+
+
+def needs_action_server(env: Mapping[str, str]) -> bool:
+    """Whether the actions run on the action server: ACTIONS_IN_PROCESS=0, or the patches off."""
+    return not inprocess_actions.enabled(env) or not patches.switched_on(env)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def services(env: Mapping[str, str], model: Path) -> List[Service]:
     host = env["BIND_HOST"]
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     started: List[Service] = []
-    if not inprocess_actions.enabled(env):
+    if needs_action_server(env):
         started.append(Service(
             "action server", [sys.executable, "-m", "runtime.action_server", "--port", action_port],
             dict(env), f"http://{env[HOST_ENV]}:{action_port}/health"))
