@@ -172,22 +172,22 @@ def question_of_message(parse: Mapping[str, Any]) -> Question:
     return Question(intent=intent.get("name"), confidence=float(intent.get("confidence") or 0), topics=topics)
 
 
+def _question(stored: Mapping[str, Any]) -> Question:
+    """A parse the QuestionCollector stored (intent, confidence, topics) as a Question."""
+    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
+                    topics=stored.get("topics") or [])
+
+
 def focus_of(parse: Mapping[str, Any]) -> Optional[Question]:
     """The question sentence of a long message parsed on its own (QuestionCollector), if any."""
     stored = parse.get("question_focus")
-    if not stored:
-        return None
-    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
-                    topics=stored.get("topics") or [])
+    return _question(stored) if stored else None
 
 
 def calm_of(parse: Mapping[str, Any]) -> Optional[Question]:
     """The message without its clauses of feeling, parsed on its own (QuestionCollector), if any."""
     stored = parse.get("calm_focus")
-    if not stored:
-        return None
-    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
-                    topics=stored.get("topics") or [])
+    return _question(stored) if stored else None
 
 
 def _calm_worry(whole: Question, calm: Optional[Question], calm_words: int, asks: bool) -> Optional[Question]:
@@ -200,11 +200,6 @@ def _calm_worry(whole: Question, calm: Optional[Question], calm_words: int, asks
     if not (agrees or unsure):
         return None
     return Question(intent=FAQ_INTENT, confidence=max(whole.confidence, calm.confidence), topics=calm.topics)
-
-
-def _question(stored: Mapping[str, Any]) -> Question:
-    return Question(intent=stored.get("intent"), confidence=float(stored.get("confidence") or 0),
-                    topics=stored.get("topics") or [])
 
 
 def parts_of(parse: Mapping[str, Any]) -> List[Question]:

@@ -18,6 +18,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.questions import topic_ranking
 from nlu_components.stateless import StatelessComponent, intent_name, set_intent, typed_messages
 
 FAQ_INTENT = "faq"
@@ -33,9 +34,8 @@ SURE_TOPIC_AFTER_FALLBACK = 0.95
 
 def top_topic_confidence(message: Message) -> float:
     """The ResponseSelector's confidence in the message's likeliest FAQ topic (0 when none)."""
-    selector = (message.get("response_selector") or {}).get(FAQ_INTENT) or {}
-    ranking = selector.get("ranking") or []
-    return float(ranking[0].get("confidence") or 0) if ranking else 0.0
+    ranking = topic_ranking(message)
+    return float(ranking[0]["confidence"]) if ranking else 0.0
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

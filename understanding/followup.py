@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from understanding.emotion import fold
+from understanding.questions import FINITE_VERBS, POSSESSIVES
 
 MAX_WORDS = 12
 STARTS = re.compile(
@@ -64,13 +65,6 @@ def is_followup(text: str) -> bool:
 ALSO = frozenset({"ook", "also", "too"})
 PLACES = frozenset({"in", "bij", "op", "tijdens", "via", "at", "on", "during"})
 SAME_MAX_WORDS = 9
-OWN_THINGS = frozenset({"mijn", "mn", "m'n", "uw", "my", "your"})
-VERBS = frozenset("""
-    is zijn ben bent was waren heb hebt heeft hebben had kan kun kunt kunnen moet moeten mag mogen
-    wil wilt willen wordt worden werd zal zullen zou krijg krijgt krijgen gaat gaan doe doet doen
-    weet weten staat staan zit zitten komt komen klopt hoef hoeft
-    are am were do does did can could should will would have has may must
-""".split())
 
 
 def asks_the_same(text: str) -> bool:
@@ -88,4 +82,4 @@ def asks_the_same(text: str) -> bool:
     """
     words = WORD.findall(fold(text))
     return (0 < len(words) <= SAME_MAX_WORDS and bool(ALSO & set(words)) and bool(PLACES & set(words))
-            and not (OWN_THINGS & set(words)) and not (VERBS & set(words)))
+            and not (POSSESSIVES & set(words)) and not (FINITE_VERBS & set(words)))
