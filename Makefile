@@ -91,7 +91,7 @@ report: setup ## Report for operators from the SQL tracker store: HTML with char
 		$(if $(FROM),--from '$(FROM)') $(if $(TO),--to '$(TO)') $(if $(TIMEZONE),--timezone '$(TIMEZONE)') \
 		$(if $(OUT),--out '$(OUT)')
 
-check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)
+check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects; record outcome and date in it
 	@$(PY) -m scripts.check_links
 
 clean: ## Remove trained models and reports (keeps .venv)

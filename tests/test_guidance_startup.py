@@ -38,7 +38,7 @@ def test_a_broken_registry_stops_the_action_server_with_a_clear_message(tmp_path
     broken.write_text(
         "links:\n"
         "  - {id: fake, title: {nl: Nep, en: Fake}, url: 'http://phish.example/', owner: Nobody,\n"
-        "     topics: [phishing], status: checked, checked_on: 2026-02-05}\n"
+        "     topics: [phishing], status: checked, checked_on: 2026-02-05, check: ok}\n"
         "phones: []\n",
         encoding="utf-8",
     )
