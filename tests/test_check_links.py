@@ -138,3 +138,20 @@ def test_a_check_writes_its_outcome_and_date_into_the_registry(tmp_path):
     assert {(entry.checked_on, entry.check) for entry in recorded.entries if not entry.is_link} == {(None, "not checked")}
     text = path.read_text(encoding="utf-8")
     assert text.split("links:")[0] == original.split("links:")[0]
+
+
+def test_the_command_records_the_outcomes_unless_told_not_to(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "guidance.yml"
+    path.write_text(REGISTRY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+
+    async def offline(urls, timeout):
+        return [LinkResult(url, NO_ANSWER, detail="timed out") for url in urls]
+
+    monkeypatch.setattr("scripts.check_links.check_urls", offline)
+    before = path.read_text(encoding="utf-8")
+    assert main(["--registry", str(path), "--no-record"]) == 2
+    assert path.read_text(encoding="utf-8") == before
+    assert main(["--registry", str(path)]) == 2
+    links = [entry for entry in Registry.load(path).entries if entry.is_link]
+    assert {(entry.checked_on, entry.check) for entry in links} == {(date.today(), NO_ANSWER)}
+    assert "Recorded the outcome and today's date for 14 links" in capsys.readouterr().out
