@@ -15,6 +15,10 @@ variation and language:
   ``MAX_WORDS_PER_BUBBLE`` words.
 * **links**: every link and phone number is in the guidance registry
   (``actions/data/guidance.yml``).
+* **link order**: a URL-only link never comes first or alone (``URL_ONLY_FIRST_EXEMPT``).
+* **wording** (``scripts/content_style.py``): no promise about results beyond "geen
+  invloed op de uitslag" (text and button titles); Dutch sentences under 18 words;
+  abbreviations explained at first use.
 * **B1**: average sentence length at most ``MAX_AVERAGE_SENTENCE_WORDS`` words, and at
   most ``LONG_WORD_SHARE_LIMITS[language]`` long words (judged from
   ``MIN_WORDS_FOR_SHARE`` words on). A long word is, in Dutch, one of more than three
@@ -33,9 +37,13 @@ Rules over all responses, against ``actions/data/content_meta.yml`` (Dutch texts
 English ones follow through the faithful-copy rule):
 
 * **content date**: ``content_date`` is the newest date in any ``Bron:`` line.
-* **latest updates**: for each subject under ``latest_updates`` (figures, letters),
-  no listed answer has a newer ``Bron:`` date than the subject's ``date``, and every
-  listed answer names that date in a ``Bron:`` line.
+* **latest updates**: for each subject under ``latest_updates`` (figures, letters, the
+  lab, ...), every listed answer names the subject's ``date`` in a ``Bron:`` line, and
+  no answer has a newer ``Bron:`` date than the newest of its subjects.
+* **dated subjects tracked**: see ``scripts/content_subjects.py`` (an answer that
+  mentions a subject, or shows a dated update, is listed under a subject).
+* **registry dates**: a ``checked_on`` date in the registry only with a recorded check
+  result (``check``); see ``actions.guidance.check_record_problems``.
 
 Prints a table with one row per response text and language, then the problems and the
 worst values per language with their margins. Exit code 0 when every rule passes, 1
@@ -86,8 +94,8 @@ LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
 
 MAX_WORDS_PER_BUBBLE = 70
 # B1 thresholds. The Dutch content's worst values (see docs/content-updates.md):
-# 18.0 words per sentence (utter_privacy_notice, one sentence) and 26% long words
-# (utter_iamabot); the thresholds leave a margin of 2 words and 4 points.
+# 17.0 words per sentence on average (utter_privacy_notice, one sentence; none has 18
+# words or more, see content_style.MAX_SENTENCE_WORDS) and 26% long words (utter_iamabot).
 MAX_AVERAGE_SENTENCE_WORDS = 20.0
 MAX_LONG_WORD_SHARE = 0.30
 # English counts more words as long (three syllables, not four; see
