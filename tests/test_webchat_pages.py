@@ -45,7 +45,7 @@ def fetch(paths, environ=None):
 def test_every_page_and_statement_is_served_with_the_security_headers():
     routes = list(pages.ROUTES)
     assert {"/", "/privacy", "/privacy/en", "/toegankelijkheid", "/toegankelijkheid/en"} == set(routes)
-    for route, (status, csp, text) in zip(routes, fetch(routes, {})):
+    for route, (status, csp, text) in zip(routes, fetch(routes, {}), strict=True):
         assert status == 200, route
         assert "default-src 'none'" in csp and "unsafe" not in csp
         assert "{{" not in text, route  # no template part left
