@@ -145,3 +145,37 @@ def expose_versions(environ: Optional[Mapping[str, str]] = None) -> bool:
     For operators on a closed network; the public never needs them.
     """
     return _environ(environ).get("EXPOSE_VERSIONS", "").strip().lower() in _TRUE
+
+
+# Longest organisation name or contact text the pages show; longer is an operator's mistake.
+MAX_ORGANISATION_TEXT = 200
+
+
+def _page_text(name: str, environ: Optional[Mapping[str, str]]) -> Optional[str]:
+    """Reads a short text the web pages show, with runs of white space made one space.
+
+    Raises:
+        ValueError: The text is longer than ``MAX_ORGANISATION_TEXT`` characters.
+    """
+    value = " ".join(_environ(environ).get(name, "").split())
+    if len(value) > MAX_ORGANISATION_TEXT:
+        raise ValueError(f"{name} must be at most {MAX_ORGANISATION_TEXT} characters")
+    return value or None
+
+
+def organisation_name(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The organisation that runs the assistant (``ORGANISATION_NAME``), or None when unset.
+
+    The page, its greeting and the privacy and accessibility statements name it; without
+    it they call the assistant an information service about the breach and mark the
+    privacy statement's controller as still to be filled in.
+    """
+    return _page_text("ORGANISATION_NAME", environ)
+
+
+def organisation_contact(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """How to reach that organisation about privacy or accessibility (``ORGANISATION_CONTACT``), or None.
+
+    Plain text (an address, an e-mail address or a telephone number); shown as text, never as a link.
+    """
+    return _page_text("ORGANISATION_CONTACT", environ)

@@ -2,7 +2,8 @@
 
 What nginx exposes, and nothing else (everything else is 404):
 
-* ``/``, ``/privacy``, ``/privacy/en``, ``/static/``: the web page, served from webchat/static;
+* ``/``, ``/privacy``, ``/privacy/en``, ``/toegankelijkheid``, ``/toegankelijkheid/en``, ``/static/``:
+  the web page, served from webchat/static with its pages filled in (``webchat.pages``);
 * ``/socket.io/``: the page's socket.io traffic, sticky per client address
   (``ip_hash``), websocket upgrade included;
 * ``/webhooks/rest/webhook`` and the messaging channels' webhooks

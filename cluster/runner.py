@@ -28,6 +28,7 @@ from typing import Dict, List, Optional
 from cluster.nginx import STATIC, NginxSettings, write_config
 from cluster.services import Nginx, Postgres, Redis, Service, free_port
 from runtime.server_env import server_env
+from webchat.pages import render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -129,7 +130,7 @@ def prepare_state_dir(state_dir: Path) -> None:
 
 
 def publish_page(source: Path, target: Path) -> Path:
-    """Copies the web page to the folder nginx serves, readable by nginx's worker user.
+    """Copies the web page, its pages filled in, to the folder nginx serves, readable by nginx's workers.
 
     nginx's workers do not run as the user who started it when that is root,
     and the clone may lie in a folder they cannot enter; a copy with modes
@@ -144,6 +145,9 @@ def publish_page(source: Path, target: Path) -> Path:
     """
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, copy_function=shutil.copyfile)
+    # The pages themselves are filled in from the settings and the content (webchat.pages).
+    for name, html in render_pages().items():
+        (target / name).write_text(html, encoding="utf-8")
     for folder, _, files in os.walk(target):
         os.chmod(folder, 0o755)
         for name in files:

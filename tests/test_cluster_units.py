@@ -31,6 +31,7 @@ from cluster.runner import (
     stop_recorded,
 )
 from cluster.stores import StoreUnavailable, engine_options, install_fail_fast
+from webchat.pages import render_pages
 
 
 def unavailable(domain, language="nl"):
@@ -154,7 +155,8 @@ def test_nginx_config_exposes_only_what_it_should(tmp_path):
     assert "access_log off;" in text
     locations = [line.strip() for line in text.splitlines() if line.strip().startswith("location")]
     assert locations == [
-        "location = / {", "location = /privacy {", "location = /privacy/en {", "location /static/ {", "location /socket.io/ {",
+        "location = / {", "location = /privacy {", "location = /privacy/en {", "location = /toegankelijkheid {",
+        "location = /toegankelijkheid/en {", "location /static/ {", "location /socket.io/ {",
         "location = /webhooks/rest/webhook {", "location ~ ^/webhooks/(twilio|telegram|facebook)/webhook$ {",
         "location = /health {", "location / {",
     ]
@@ -228,9 +230,13 @@ def test_published_page_is_a_readable_copy(tmp_path):
     (state / PAGE_DIR).mkdir()
     (state / PAGE_DIR / "stale.html").write_text("old")
     page = publish_page(STATIC, state / PAGE_DIR)
+    pages = render_pages()
     copied = sorted(p.relative_to(page) for p in page.rglob("*"))
-    assert copied == sorted(p.relative_to(STATIC) for p in STATIC.rglob("*"))  # stale file gone
+    # the static files and the filled-in pages; the stale file is gone
+    assert copied == sorted([p.relative_to(STATIC) for p in STATIC.rglob("*")] + [Path(name) for name in pages])
     for path in page.rglob("*"):
         assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
-        if path.is_file():
+        if path.name in pages:
+            assert path.read_text(encoding="utf-8") == pages[path.name]
+        elif path.is_file():
             assert path.read_bytes() == (STATIC / path.relative_to(page)).read_bytes()

@@ -1,7 +1,9 @@
 """Serves the chat page and relays its socket.io traffic to Rasa.
 
 The page talks only to this server (same origin), so the browser needs no
-CORS exception and no third-party request. The page uses socket.io
+CORS exception and no third-party request. The pages (the chat, the privacy
+and accessibility statements) are filled in once, at start-up
+(``webchat.pages``). The page uses socket.io
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
 clients. ``/health`` reports whether Rasa answers and the content date (the
 Rasa and spaCy versions only with ``EXPOSE_VERSIONS``).
@@ -31,7 +33,7 @@ from aiohttp import web
 from channels import config
 from channels.limits import InputRejected, Limits, parse_json_object
 from channels.web_security import COMMON_HEADERS
-from webchat import socket_proxy, transport
+from webchat import pages, socket_proxy, transport
 
 STATIC = Path(__file__).parent / "static"
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,19 +95,13 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
     return response
 
 
-async def index(_: web.Request) -> web.FileResponse:
-    """Serves the chat page."""
-    return web.FileResponse(STATIC / "index.html")
+def page(html: str) -> Any:
+    """Returns a handler that serves one page, filled in at start-up (``webchat.pages``)."""
 
+    async def handler(_: web.Request) -> web.Response:
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
 
-async def privacy(_: web.Request) -> web.FileResponse:
-    """Serves the privacy statement."""
-    return web.FileResponse(STATIC / "privacy.html")
-
-
-async def privacy_en(_: web.Request) -> web.FileResponse:
-    """Serves the English translation of the privacy statement."""
-    return web.FileResponse(STATIC / "privacy-en.html")
+    return handler
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -172,7 +168,8 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
     Args:
         rasa_url: Base URL of the Rasa server, for example http://localhost:5005.
         environ: Settings (``ALLOWED_ORIGINS``, ``WEB_PORT``, ``EXPOSE_VERSIONS``,
-            ``HTTP_HEADER_TIMEOUT_S``, ``MAX_BODY_BYTES``...); ``os.environ`` when None.
+            ``HTTP_HEADER_TIMEOUT_S``, ``MAX_BODY_BYTES``, ``ORGANISATION_NAME``...);
+            ``os.environ`` when None.
 
     Returns:
         The aiohttp application.
@@ -185,9 +182,9 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
     app["expose_versions"] = config.expose_versions(env)
     app["header_timeout_s"] = config.header_timeout_s(env)
     app["rasa_url"] = rasa_url.rstrip("/")
-    app.router.add_get("/", index)
-    app.router.add_get("/privacy", privacy)
-    app.router.add_get("/privacy/en", privacy_en)
+    rendered = pages.render_pages(env)
+    for route, name in pages.ROUTES.items():
+        app.router.add_get(route, page(rendered[name]))
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
