@@ -115,7 +115,12 @@ function choose(language) {
   ask(text.switchCommand, null);
 }
 
-const connection = new Connection(state.sessionId, {
+const connection = new Connection(state.sessionId, state.sessionToken, {
+  onSession(sessionId, sessionToken) {
+    state.sessionId = sessionId;
+    state.sessionToken = sessionToken;
+    saveState(state);
+  },
   onBotMessage(raw) {
     const buttons = (raw.quick_replies || raw.buttons || [])
       .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
