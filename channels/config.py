@@ -4,6 +4,9 @@ A messaging channel is off when none of its required variables is set, and
 refuses to start (``ValueError``) when only some of them are set: a channel
 without the secret for its authenticity check must never run.
 
+The conversation tokens of the web channels read ``SESSION_SECRET`` and
+``SESSION_TOKEN_TTL_S`` (``channels.sessions``).
+
 The transport settings (``HTTP_HEADER_TIMEOUT_S``, ``ALLOWED_ORIGINS``,
 ``EXPOSE_VERSIONS``) apply to Rasa's server (``channels.transport``) and to the
 web page's server (``webchat.server``) alike.
@@ -21,6 +24,8 @@ DEFAULT_DEDUPE_TTL_S = 86_400
 DEFAULT_OPTIONS_TTL_S = 86_400
 DEFAULT_HEADER_TIMEOUT_S = 10.0
 DEFAULT_WEB_PORT = "8080"
+DEFAULT_SESSION_TTL_S = 86_400
+MIN_SESSION_SECRET_CHARS = 32
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -179,3 +184,26 @@ def organisation_contact(environ: Optional[Mapping[str, str]] = None) -> Optiona
     Plain text (an address, an e-mail address or a telephone number); shown as text, never as a link.
     """
     return _page_text("ORGANISATION_CONTACT", environ)
+
+
+def session_secret(environ: Optional[Mapping[str, str]] = None) -> Optional[bytes]:
+    """Key that signs the conversation tokens (``SESSION_SECRET``); None when unset.
+
+    Unset, each server process makes a random one at start (enough for one
+    instance, ``make run``); several instances behind one address must share it.
+
+    Raises:
+        ValueError: It is set but shorter than 32 characters.
+    """
+    raw = _environ(environ).get("SESSION_SECRET", "").strip()
+    if not raw:
+        return None
+    if len(raw) < MIN_SESSION_SECRET_CHARS:
+        raise ValueError(f"SESSION_SECRET must be at least {MIN_SESSION_SECRET_CHARS} characters "
+                         "(e.g. `openssl rand -hex 32`)")
+    return raw.encode("utf-8")
+
+
+def session_ttl_s(environ: Optional[Mapping[str, str]] = None) -> float:
+    """Seconds a conversation token is valid after the last answer (``SESSION_TOKEN_TTL_S``, default 24 h)."""
+    return positive_number("SESSION_TOKEN_TTL_S", DEFAULT_SESSION_TTL_S, environ)

@@ -156,14 +156,23 @@ def publish_page(source: Path, target: Path) -> Path:
 
 
 def load_secrets(state_dir: Path) -> Dict[str, str]:
-    """Returns the database and Redis passwords, created on first use (file mode 0600)."""
+    """Returns the database and Redis passwords and the session secret, created on first use (file mode 0600).
+
+    The session secret signs the conversation tokens (``SESSION_SECRET``,
+    ``channels.sessions``): every instance needs the same one, and keeping it
+    lets conversations go on after the cluster restarts.
+    """
     path = state_dir / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    state_dir.mkdir(parents=True, exist_ok=True)
-    values = {"db_password": secrets.token_urlsafe(24), "redis_password": secrets.token_urlsafe(24)}
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(values), encoding="utf-8")
+    values = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    wanted = {"db_password": lambda: secrets.token_urlsafe(24),
+              "redis_password": lambda: secrets.token_urlsafe(24),
+              "session_secret": lambda: secrets.token_hex(32)}
+    missing = [name for name in wanted if name not in values]
+    if missing:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        values.update({name: wanted[name]() for name in missing})
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(values), encoding="utf-8")
     return values
 
 
@@ -290,6 +299,8 @@ class Cluster:
             "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
             # The action server answers only the instances (runtime.action_server, runtime.action_token).
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+            # All instances sign and check the conversation tokens with one key (channels.sessions).
+            "SESSION_SECRET": os.environ.get("SESSION_SECRET", "").strip() or secret["session_secret"],
         })
         env.update(s.extra_env)
         return env

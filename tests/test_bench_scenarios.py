@@ -18,6 +18,7 @@ from bench.scenarios import (
     ours_conversation,
     stock_conversation,
 )
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 
 FAQ = load_faq_questions()
 
@@ -134,3 +135,35 @@ def test_empty_answers_are_counted_apart_with_their_latency(monkeypatch):
     result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01))
     assert result.error_count == 0
     assert result.empty_answers == len(result.latencies_s) > 0
+
+
+def test_load_generator_continues_the_conversation_the_server_issued():
+    """Against our assistant every message after the first sends back the issued id and its token."""
+    seen = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        token = request.headers.get(TOKEN_HEADER)
+        seen.append((body["sender"], token))
+        issued = body["sender"] if token == f"token-{body['sender']}" else f"issued{len(seen)}"
+        return web.json_response([{"text": "ok"}], headers={ID_HEADER: issued, TOKEN_HEADER: f"token-{issued}"})
+
+    async def serve_and_load():
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            return await run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                                  lambda user: stock_conversation(random.Random(user), user), 1, 0.3, 0.0)
+        finally:
+            await runner.cleanup()
+
+    result = asyncio.run(serve_and_load())
+    assert result.latencies_s
+    first, *later = seen[:MESSAGES_PER_CONVERSATION]
+    assert first[1] is None and not first[0].startswith("issued")
+    assert later and all(sender == "issued1" and token == "token-issued1" for sender, token in later)

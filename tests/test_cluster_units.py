@@ -23,6 +23,7 @@ from cluster.locks import TurnTimeout
 from cluster.nginx import STATIC, NginxSettings, render
 from cluster.runner import (
     PAGE_DIR,
+    Cluster,
     ClusterSettings,
     default_state_dir,
     prepare_state_dir,
@@ -171,6 +172,20 @@ def test_settings_pick_free_ports(tmp_path):
     ports = [*settings.rasa_ports, settings.action_port, settings.postgres_port, settings.redis_port]
     assert len(settings.rasa_ports) == 3 and len(set(ports)) == len(ports)
     assert settings.action_url_port == settings.action_port
+
+
+def test_every_instance_signs_conversation_tokens_with_the_same_kept_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "secrets.json").write_text(json.dumps({"db_password": "a", "redis_password": "b"}))  # an older cluster
+    settings = ClusterSettings(state_dir=state, log_dir=tmp_path, model=tmp_path / "m.tar.gz", instances=2)
+    secrets = {instance.env["SESSION_SECRET"] for instance in Cluster(settings).instances}
+    assert len(secrets) == 1 and len(next(iter(secrets))) >= 32
+    assert {i.env["SESSION_SECRET"] for i in Cluster(settings).instances} == secrets, "kept across restarts"
+    assert Cluster(settings).instances[0].env["DB_PASSWORD"] == "a"
+    monkeypatch.setenv("SESSION_SECRET", "o" * 32)
+    assert Cluster(settings).instances[1].env["SESSION_SECRET"] == "o" * 32, "the operator's own wins"
 
 
 def test_stop_recorded_stops_only_the_recorded_program(tmp_path):

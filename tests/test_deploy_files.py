@@ -145,6 +145,12 @@ def test_the_action_server_token_comes_from_one_secret_in_both_releases(rasa_val
     assert "runtime.action_server" in next(arg for keyword, arg in final if keyword == "ENTRYPOINT")
 
 
+def test_every_replica_signs_conversation_tokens_with_the_secret_from_a_secret(rasa_values):
+    entry = next(item for item in rasa_values["extraEnv"] if item["name"] == "SESSION_SECRET")
+    assert "value" not in entry and entry["valueFrom"]["secretKeyRef"]["name"]
+    assert rasa_values["replicaCount"] > 1  # why it must be shared
+
+
 def test_helm_values_api_off_or_authenticated_and_cors_limited(rasa_values):
     settings = rasa_values["applicationSettings"]
     arguments = [str(arg) for arg in rasa_values.get("args", []) + rasa_values.get("extraArgs", [])]

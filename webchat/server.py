@@ -5,8 +5,9 @@ CORS exception and no third-party request. The pages (the chat, the privacy
 and accessibility statements) are filled in once, at start-up
 (``webchat.pages``). The page uses socket.io
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
-clients. ``/health`` reports whether Rasa answers and the content date (the
-Rasa and spaCy versions only with ``EXPOSE_VERSIONS``).
+clients, with its conversation ids and tokens (``channels.sessions``).
+``/health`` reports whether Rasa answers and the content date (the Rasa and
+spaCy versions only with ``EXPOSE_VERSIONS``).
 
 Other websites cannot use the assistant through this server: ``/api/chat`` and
 the relay refuse a browser request from another origin (``ALLOWED_ORIGINS``)
@@ -32,6 +33,7 @@ from aiohttp import web
 
 from channels import config
 from channels.limits import InputRejected, Limits, parse_json_object
+from channels.sessions import ID_HEADER, MAX_TOKEN_CHARS, TOKEN_HEADER
 from channels.web_security import COMMON_HEADERS
 from webchat import pages, socket_proxy, transport
 
@@ -105,7 +107,13 @@ def page(html: str) -> Any:
 
 
 async def chat(request: web.Request) -> web.Response:
-    """Relays one user message to Rasa and returns the bot messages."""
+    """Relays one user message to Rasa's REST channel and returns the bot messages.
+
+    The conversation protocol is the REST channel's (``channels.sessions``):
+    without ``sender`` and its token (header ``X-Conversation-Token`` or
+    ``"token"`` in the body) the message starts a new conversation; the answer
+    names the conversation in ``X-Conversation-Id`` and ``X-Conversation-Token``.
+    """
     if transport.foreign_request(request):
         return web.json_response({"error": "forbidden_origin"}, status=403)
     raw = await transport.read_body(request, request.app["header_timeout_s"])
@@ -115,17 +123,24 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
                                  status=rejected.status)
     sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+    token = request.headers.get(TOKEN_HEADER) or body.get("token")
+    if sender is not None and (not isinstance(sender, str) or not SENDER_PATTERN.match(sender)):
         return web.json_response({"error": "invalid_sender"}, status=400)
+    if token is not None and (not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS):
+        return web.json_response({"error": "invalid_token"}, status=400)
     if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
         return web.json_response({"error": "invalid_message"}, status=400)
     url = f"{request.app['rasa_url']}/webhooks/rest/webhook"
+    upstream_body = {"message": message, **({"sender": sender} if sender is not None else {})}
     try:
-        async with request.app["client"].post(url, json={"sender": sender, "message": message}) as upstream:
+        async with request.app["client"].post(url, json=upstream_body,
+                                              headers={TOKEN_HEADER: token} if token else None) as upstream:
             if upstream.status != 200:
                 logger.warning("Rasa answered HTTP %s", upstream.status)
                 return web.json_response({"error": "upstream"}, status=502)
-            return web.json_response(await upstream.json())
+            passed = {name: upstream.headers[name] for name in (ID_HEADER, TOKEN_HEADER)
+                      if name in upstream.headers}
+            return web.json_response(await upstream.json(), headers=passed)
     except (aiohttp.ClientError, TimeoutError):
         logger.warning("Rasa server not reachable at %s", request.app["rasa_url"])
         return web.json_response({"error": "upstream"}, status=502)

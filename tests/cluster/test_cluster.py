@@ -24,6 +24,7 @@ from tests.cluster.client import (
     QUESTIONS,
     TIMEOUT,
     align,
+    conversation_id,
     paragraphs,
     send,
     send_one,
@@ -134,7 +135,7 @@ def test_a_slow_turn_is_stopped_well_before_the_lock_expires(cluster, delay_prox
     sender = "slow-turn-test"
     first, second = cluster.instances[0].url, cluster.instances[1].url
     assert send_one(first, sender, "Hallo").answered  # the conversation exists
-    delay_proxy.slow_senders[sender] = 3 * LOCK_LIFETIME_S
+    delay_proxy.slow_senders[conversation_id(sender)] = 3 * LOCK_LIFETIME_S
 
     async def run():
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
@@ -147,8 +148,8 @@ def test_a_slow_turn_is_stopped_well_before_the_lock_expires(cluster, delay_prox
     try:
         slow, fast = asyncio.run(run())
     finally:
-        delay_proxy.slow_senders.pop(sender)
-    assert delay_proxy.delayed.get(sender) == 1, (delay_proxy.calls, slow, fast)
+        delay_proxy.slow_senders.pop(conversation_id(sender))
+    assert delay_proxy.delayed.get(conversation_id(sender)) == 1, (delay_proxy.calls, slow, fast)
     assert slow.try_later and slow.status == 200, slow
     assert TURN_TIMEOUT_S - 0.5 <= slow.received - slow.sent <= TURN_TIMEOUT_S + 3
     assert fast.answered, fast

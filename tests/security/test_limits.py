@@ -17,7 +17,7 @@ from typing import Any, Dict, List
 import pytest
 
 from channels.limit_texts import RATE_LIMITED, SESSION_RESTARTED
-from tests.security.client import SocketUser, post_json
+from tests.security.client import RestConversation, SocketUser
 from tests.server.harness import ROOT, Servers, WebPage
 
 pytestmark = pytest.mark.security
@@ -57,8 +57,8 @@ def texts(answer: Any) -> List[str]:
     return [message.get("text", "") for message in answer.json()]
 
 
-def say(url: str, sender: str, message: str = "hallo") -> List[str]:
-    answer = post_json(url + REST, {"sender": sender, "message": message})
+def say(conversation: RestConversation, message: str = "hallo") -> List[str]:
+    answer = conversation.say(message)
     assert answer.status == 200
     return texts(answer)
 
@@ -70,22 +70,21 @@ def stored_user_messages(url: str, sender: str) -> int:
 
 
 def test_a_burst_from_one_sender_gets_the_polite_limit_answer_and_others_are_unaffected(limited):
-    flooder, other = uuid.uuid4().hex, uuid.uuid4().hex
-    answers = [say(limited.rasa.url, flooder) for _ in range(BURST + 3)]
+    flooder, other = RestConversation(limited.rasa.url + REST), RestConversation(limited.rasa.url + REST)
+    answers = [say(flooder) for _ in range(BURST + 3)]
     assert all(RATE_LIMITED["nl"] not in answer for answer in answers[:BURST])
     for answer in answers[BURST:]:
         assert answer == [RATE_LIMITED["nl"]], "over the limit: only the notice, the message is not processed"
-    assert RATE_LIMITED["nl"] not in say(limited.rasa.url, other)
+    assert RATE_LIMITED["nl"] not in say(other)
     # The session restarted after MAX_TURNS; the new one holds the other accepted messages, no refused one.
-    assert stored_user_messages(limited.rasa.url, flooder) == BURST - MAX_TURNS
+    assert stored_user_messages(limited.rasa.url, flooder.id) == BURST - MAX_TURNS
 
 
 def test_the_page_relay_is_limited_per_sender(limited):
-    sender = uuid.uuid4().hex
+    conversation = RestConversation(limited.page.url + "/api/chat", headers={"Origin": limited.page.url})
     replies = []
     for _ in range(BURST + 2):
-        answer = post_json(limited.page.url + "/api/chat", {"sender": sender, "message": "hallo"},
-                           headers={"Origin": limited.page.url})
+        answer = conversation.say()
         assert answer.status == 200
         replies.append(texts(answer))
     assert replies[-1] == [RATE_LIMITED["nl"]] and RATE_LIMITED["nl"] not in replies[0]
@@ -111,17 +110,17 @@ def test_a_socket_io_burst_is_limited_per_session(limited):
 
 
 def test_many_new_conversations_keep_at_most_the_cap_in_memory(limited):
-    senders = [uuid.uuid4().hex for _ in range(MAX_CONVERSATIONS * 2)]
+    senders = [RestConversation(limited.rasa.url + REST) for _ in range(MAX_CONVERSATIONS * 2)]
     for sender in senders:
-        say(limited.rasa.url, sender)
-    assert stored_user_messages(limited.rasa.url, senders[-1]) == 1
-    assert stored_user_messages(limited.rasa.url, senders[0]) == 0, "the oldest conversation was forgotten"
+        say(sender)
+    assert stored_user_messages(limited.rasa.url, senders[-1].id) == 1
+    assert stored_user_messages(limited.rasa.url, senders[0].id) == 0, "the oldest conversation was forgotten"
 
 
 def test_a_long_conversation_restarts_politely_at_the_cap(limited):
-    sender = uuid.uuid4().hex
-    answers = [say(limited.rasa.url, sender) for _ in range(MAX_TURNS + 1)]
+    sender = RestConversation(limited.rasa.url + REST)
+    answers = [say(sender) for _ in range(MAX_TURNS + 1)]
     assert all(SESSION_RESTARTED["nl"] not in answer for answer in answers[:MAX_TURNS])
     assert answers[MAX_TURNS][0] == SESSION_RESTARTED["nl"] and len(answers[MAX_TURNS]) > 1
-    say(limited.rasa.url, sender)
-    assert stored_user_messages(limited.rasa.url, sender) == 2, "only the new session is kept"
+    say(sender)
+    assert stored_user_messages(limited.rasa.url, sender.id) == 2, "only the new session is kept"

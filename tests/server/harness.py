@@ -7,6 +7,7 @@ log is as complete as it gets; both logs are written to files in ``workdir``.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -14,9 +15,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
+
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -50,6 +53,36 @@ def sqlite_endpoints(workdir: Path) -> Path:
     path = workdir / "endpoints.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
+
+
+class RestConversations:
+    """Conversations over the REST channel by the test's own names.
+
+    The server issues each conversation's id and a token with its first answer
+    (``channels.sessions``); later messages of the same name send them back.
+    """
+
+    def __init__(self) -> None:
+        self.issued: Dict[str, Dict[str, str]] = {}
+
+    def id(self, name: str) -> str:
+        """The issued id of a named conversation (the name before its first answer)."""
+        return self.issued.get(name, {}).get("id", name)
+
+    def say(self, url: str, name: str, payload: Dict[str, Any], timeout_s: float = 60) -> Tuple[int, Any]:
+        """POSTs ``payload`` (with ``sender`` and the token of ``name``) to the REST webhook at ``url``.
+
+        Returns:
+            The HTTP status and the parsed answer.
+        """
+        issued = self.issued.get(name, {})
+        headers = {"Content-Type": "application/json", **({TOKEN_HEADER: issued["token"]} if issued else {})}
+        body = json.dumps({**payload, "sender": self.id(name)}).encode()
+        request = urllib.request.Request(url, data=body, headers=headers)
+        with urllib.request.urlopen(request, timeout=timeout_s) as answer:
+            if answer.headers.get(ID_HEADER):
+                self.issued[name] = {"id": answer.headers[ID_HEADER], "token": answer.headers[TOKEN_HEADER]}
+            return answer.status, json.loads(answer.read())
 
 
 def rss_kib(pid: int) -> int:

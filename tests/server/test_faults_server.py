@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.server.harness import Servers
+from tests.server.harness import RestConversations, Servers
 
 pytestmark = pytest.mark.server
 
@@ -97,17 +97,17 @@ def servers(tmp_path_factory, fake):
     running.stop()
 
 
+REST = RestConversations()
+
+
 def say(servers: Servers, sender: str, text: str) -> Tuple[List[Dict[str, Any]], float]:
-    request = urllib.request.Request(f"{servers.url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
     started = time.monotonic()
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return json.loads(answer.read()), time.monotonic() - started
+    _, messages = REST.say(f"{servers.url}/webhooks/rest/webhook", sender, {"message": text})
+    return messages, time.monotonic() - started
 
 
 def tracker(servers: Servers, sender: str) -> Dict[str, Any]:
-    with urllib.request.urlopen(f"{servers.url}/conversations/{sender}/tracker", timeout=60) as answer:
+    with urllib.request.urlopen(f"{servers.url}/conversations/{REST.id(sender)}/tracker", timeout=60) as answer:
         return json.loads(answer.read())
 
 
@@ -138,7 +138,7 @@ def test_faq_is_answered_while_the_action_server_fails(servers, fake):
     assert texts and texts[0] and apology()[0] not in texts
     assert elapsed < WALL_LIMIT_S
     # Nothing asks the action server: the feedback question after the answer runs in the Rasa server.
-    assert fake.actions_for(sender) == []
+    assert fake.actions_for(REST.id(sender)) == []
 
 
 @pytest.mark.parametrize("mode", ["error", "slow"])
@@ -146,7 +146,7 @@ def test_a_flow_the_action_server_cannot_run_gets_the_apology(servers, fake, mod
     fake.mode = mode
     sender = new_sender()
     messages, elapsed = say(servers, sender, CHECKLIST)
-    assert "validate_checklist_form" in fake.actions_for(sender)
+    assert "validate_checklist_form" in fake.actions_for(REST.id(sender))
     assert_apology_and_listening(servers, sender, messages, elapsed)
     # The conversation goes on: the next question is answered as usual.
     messages, _ = say(servers, sender, FAQ_QUESTION)

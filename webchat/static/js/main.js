@@ -140,12 +140,17 @@ let connection = null;
 /** Opens the connection to the assistant, once. */
 function connect() {
   if (!connection) {
-    connection = new Connection(state.sessionId, handlers);
+    connection = new Connection(state.sessionId, state.sessionToken, handlers);
   }
 }
 
 /** @type {import("./connection.js").ConnectionHandlers} */
 const handlers = {
+  onSession(sessionId, sessionToken) {
+    state.sessionId = sessionId;
+    state.sessionToken = sessionToken;
+    saveState(state);
+  },
   onBotMessage(raw) {
     const buttons = (raw.quick_replies || raw.buttons || [])
       .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")

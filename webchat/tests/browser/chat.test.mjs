@@ -115,7 +115,10 @@ describe("conversation", { concurrency: false }, () => {
 
   test("after a reload the same conversation and its history are shown", async () => {
     const { page } = chat;
-    const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")).sessionId);
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")));
+    const id = saved.sessionId;
+    assert.match(id, /^[0-9a-f]{32}$/, "the id the assistant issued");
+    assert.match(saved.sessionToken, /^[0-9]+\.[A-Za-z0-9_-]+$/, "with its token");
     const texts = await page.locator("#chat-log .chat__msg").allInnerTexts();
     await page.reload();
     await page.waitForFunction(() => window.bvoChatTransport === "websocket", null, { timeout: ANSWER_TIMEOUT_MS });
@@ -124,6 +127,26 @@ describe("conversation", { concurrency: false }, () => {
     // the conversation goes on in the same session
     const before = await ask(page, "Dank je wel");
     await waitForAnswer(page, before);
+  });
+
+  test("someone else's conversation id without its token starts a new conversation", async () => {
+    const victim = await chat.page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")).sessionId);
+    const context = await browser.newContext({ locale: "nl-NL" });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript((id) => {
+        if (!sessionStorage.getItem("bvo-chat")) {
+          sessionStorage.setItem("bvo-chat", JSON.stringify({ sessionId: id, messages: [], pending: [], language: null }));
+        }
+      }, victim);
+      await page.goto(stack.url);
+      await waitForAnswer(page, 0);
+      const mine = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")).sessionId);
+      assert.match(mine, /^[0-9a-f]{32}$/);
+      assert.notEqual(mine, victim);
+    } finally {
+      await context.close();
+    }
   });
 
   test("no third-party requests, no cookies, no script errors", async () => {
