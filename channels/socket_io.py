@@ -85,7 +85,7 @@ class SafeSocketIOInput(SocketIOInput):
             self._app = app
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: Optional[Dict] = None, *_: Any) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
             if not isinstance(session_id, str) or valid_sender(session_id) is None:
@@ -97,7 +97,7 @@ class SafeSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
             output = SocketIOOutput(sio, self.bot_message_evt)
             data = data if isinstance(data, dict) else {}
             sender_id = self._sender_id(sid, data)
