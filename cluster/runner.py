@@ -287,6 +287,8 @@ class Cluster:
             # The action server answers only the instances (runtime.action_server, runtime.action_token).
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
         })
+        # The page is served by nginx: its origin may open socket.io (channels.config.allowed_origins).
+        env.setdefault("ALLOWED_ORIGINS", f"http://localhost:{s.port},http://127.0.0.1:{s.port}")
         env.update(s.extra_env)
         return env
 
