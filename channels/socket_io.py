@@ -100,7 +100,7 @@ class SafeSocketIOInput(SocketIOInput):
             self._app = app
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: Optional[Dict] = None, *_: Any) -> None:
             data = data if isinstance(data, dict) else {}
             conversation = tokens.resume(data.get("session_id"), data.get("session_token"))
             if not conversation.resumed and data.get("session_id") is not None:
@@ -115,7 +115,7 @@ class SafeSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", confirm, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
             output = SocketIOOutput(sio, self.bot_message_evt)
             data = data if isinstance(data, dict) else {}
             sender_id = await self._confirmed_session(sid) if self.session_persistence else sid

@@ -302,6 +302,8 @@ class Cluster:
             # All instances sign and check the conversation tokens with one key (channels.sessions).
             "SESSION_SECRET": os.environ.get("SESSION_SECRET", "").strip() or secret["session_secret"],
         })
+        # The page is served by nginx: its origin may open socket.io (channels.config.allowed_origins).
+        env.setdefault("ALLOWED_ORIGINS", f"http://localhost:{s.port},http://127.0.0.1:{s.port}")
         env.update(s.extra_env)
         return env
 

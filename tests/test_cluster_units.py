@@ -17,7 +17,9 @@ from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
+from channels.config import allowed_origins
 from channels.guard import MessageGuard
+from channels.web_security import COMMON_HEADERS
 from cluster.health import health_report, probe, store_probe
 from cluster.locks import TurnTimeout
 from cluster.nginx import STATIC, NginxSettings, render
@@ -165,6 +167,25 @@ def test_nginx_config_exposes_only_what_it_should(tmp_path):
     assert "X-Forwarded-For" not in text  # no client address passed on
     with pytest.raises(ValueError):
         render(NginxSettings(port=8090, rasa_ports=[], prefix=tmp_path, log_dir=tmp_path))
+
+
+def test_nginx_sends_the_same_security_headers_as_the_python_servers_and_hsts(tmp_path):
+    text = render(NginxSettings(port=8090, rasa_ports=[5101], prefix=tmp_path, log_dir=tmp_path))
+    for name, value in COMMON_HEADERS.items():
+        assert f'add_header {name} "{value}" always;' in text, name
+        assert f"proxy_hide_header {name};" in text, name  # one copy, not nginx's and the instance's
+    assert 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' in text
+    socket_io = text.split("location /socket.io/ {")[1].split("location")[0]
+    assert "limit_except GET POST { deny all; }" in socket_io
+
+
+def test_the_cluster_lets_its_own_page_open_socket_io(tmp_path, monkeypatch):
+    monkeypatch.delenv("ALLOWED_ORIGINS", raising=False)
+    settings = ClusterSettings(state_dir=tmp_path, log_dir=tmp_path, model=tmp_path / "m.tar.gz", port=8090)
+    runner = Cluster.__new__(Cluster)
+    runner.settings = settings
+    env = runner.environment({"db_password": "d", "redis_password": "r", "session_secret": "s" * 64})
+    assert allowed_origins(env) == ["http://localhost:8090", "http://127.0.0.1:8090"]
 
 
 def test_settings_pick_free_ports(tmp_path):

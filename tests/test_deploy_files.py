@@ -160,6 +160,9 @@ def test_helm_values_api_off_or_authenticated_and_cors_limited(rasa_values):
     assert "--auth-token" not in arguments
     cors = settings["cors"]
     assert cors != "*" and re.fullmatch(r"https://[a-z0-9.-]+", cors), cors
+    # the socket.io channel's own origin check (channels/config.py) lets the same site in, and only it
+    env = {item["name"]: item.get("value") for item in rasa_values["extraEnv"]}
+    assert env["ALLOWED_ORIGINS"] == cors
     if "--cors" in arguments:
         assert arguments[arguments.index("--cors") + 1] == cors
     assert settings["telemetry"]["enabled"] is False

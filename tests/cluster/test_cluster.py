@@ -34,6 +34,7 @@ from tests.cluster.client import (
     wait_for_health,
 )
 from tests.cluster.conftest import LOCK_LIFETIME_S, LOG_DIR, TURN_TIMEOUT_S
+from tests.security.client import EVIL_ORIGIN, request
 
 pytestmark = pytest.mark.cluster
 NOT_UNDERSTOOD = "xqzt blorp vlamp"
@@ -71,6 +72,14 @@ def test_nginx_exposes_the_page_webhooks_and_health_only(cluster):
     assert error.value.code == 413
     with urllib.request.urlopen(f"{base}/health") as answer:
         assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+def test_the_page_served_by_nginx_may_open_socket_io_and_other_sites_may_not(cluster):
+    """The browser sends the page's origin (nginx's address); the instances check it (ALLOWED_ORIGINS)."""
+    handshake = "/socket.io/?EIO=4&transport=polling"
+    own = request(cluster.url + handshake, headers={"Origin": cluster.url})
+    assert own.status == 200 and b"sid" in own.body, own.status
+    assert 400 <= request(cluster.url + handshake, headers={"Origin": EVIL_ORIGIN}).status < 500
 
 
 def test_rate_limit_per_client_address(cluster, tmp_path):
