@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional
+
+import settings
 
 if TYPE_CHECKING:
     from rasa.core.channels.channel import OutputChannel
@@ -41,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 ENV = "ACTIONS_IN_PROCESS"
 PACKAGE = "actions"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -54,12 +53,7 @@ def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
     Returns:
         Whether the Rasa server runs the custom actions itself.
     """
-    raw = (os.environ if environ is None else environ).get(ENV, "").strip().lower()
-    if raw in _FALSE:
-        return False
-    if raw and raw not in _TRUE:
-        logger.warning("%s=%r is not 1 or 0; running the actions in the server", ENV, raw)
-    return True
+    return bool(settings.get(ENV, environ))
 
 
 class ActionsUnavailable(RuntimeError):

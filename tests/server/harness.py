@@ -18,6 +18,8 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
+import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SQLITE_ENDPOINTS = ROOT / "deploy" / "endpoints.sqlite.yml"
@@ -26,7 +28,7 @@ STARTUP_TIMEOUT_S = 300
 
 def model_path() -> Path:
     """Returns the model to test: ``BVO_MODEL``, else the newest file in models/."""
-    configured = os.environ.get("BVO_MODEL")
+    configured = settings.get("BVO_MODEL")
     if configured:
         path = Path(configured)
         return path if path.is_absolute() else ROOT / path
