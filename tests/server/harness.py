@@ -8,7 +8,6 @@ log is as complete as it gets; both logs are written to files in ``workdir``.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from typing import Any, Dict, List, Optional
 import yaml
 
 import settings
+from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -36,13 +36,6 @@ def model_path() -> Path:
     if not models:
         raise FileNotFoundError("no model in models/: run `make train` or set BVO_MODEL")
     return models[-1]
-
-
-def free_port() -> int:
-    """Returns a TCP port that is free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sqlite_endpoints(workdir: Path) -> Path:
