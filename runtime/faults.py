@@ -18,9 +18,9 @@ and a form stays active. ``guarded_run`` wraps ``RemoteAction.run``:
   message) keep stock behaviour (``RasaException``, logged and ignored by Rasa), so
   an action server outage never adds an apology to an answer that needs no action.
 
-FAQ answers (``utter_faq``) and other responses never call the action server, and
-neither does the feedback question after them: the server decides it itself
-(``runtime.local_actions``, which runs before this wrapper).
+FAQ answers (``utter_faq``) and other responses need no custom action. With
+``ACTIONS_IN_PROCESS=1`` the custom actions run in the server
+(``runtime.inprocess_actions``) inside this same wrapper.
 """
 
 from __future__ import annotations

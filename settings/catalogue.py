@@ -56,7 +56,7 @@ SETTINGS: Tuple[S, ...] = (
       "`0`: none of the changes to Rasa in `runtime/` is installed; Rasa runs as stock 3.6 and `make run`"
       " starts the action server (without a token, which stock Rasa cannot send) for every custom action;"
       " `RASA_PATCHES=0 make pytest` leaves out the tests marked `patches`",
-      "Rasa server (`runtime/changes.py`), `make run`, pytest"),
+      "Rasa server (`runtime/patches.py`), `make run`, pytest"),
     S("PARSE_CACHE_SIZE", "int", 4096,
       "NLU results of identical messages kept (keyed by a hash of the text and the model, no text kept); "
       "`0` turns the cache off; larger values count as 100000",

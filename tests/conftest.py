@@ -89,3 +89,30 @@ async def with_server(handler: Handler, body: Callable[[str], Awaitable[Any]]) -
         return await body(f"http://127.0.0.1:{port}/webhook")
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def runtime_changes(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The changes to Rasa of ``runtime/`` installed for one test, and undone after it.
+
+    Only for tests marked ``patches`` (left out with ``RASA_PATCHES=0``). A test's
+    own ``monkeypatch`` changes are undone first, so none outlives the test.
+    """
+    from runtime import patches
+
+    patches.uninstall()
+    assert patches.install(), "the changes to Rasa could not be installed (see the warning in the log)"
+    yield patches
+    monkeypatch.undo()
+    patches.uninstall()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    """With ``RASA_PATCHES=0`` the tests of the changes to Rasa (marker ``patches``) are left out, not passed."""
+    if get_setting("RASA_PATCHES"):
+        return
+    kept = [item for item in items if item.get_closest_marker("patches") is None]
+    left_out = [item for item in items if item.get_closest_marker("patches") is not None]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept

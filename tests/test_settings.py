@@ -24,7 +24,7 @@ def environment_reads(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             target = ast.unparse(node.func)
-            if target in ("os.environ.get", "os.getenv", "environ.get"):
+            if target == "os.getenv" or (node.func.attr == "get" and "environ" in ast.unparse(node.func.value)):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {target}")
         elif (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
               and ast.unparse(node.value) == "os.environ"):
@@ -54,12 +54,12 @@ def test_no_module_reads_the_environment_itself():
 
 def test_the_scan_sees_a_direct_read(tmp_path):
     module = tmp_path / "m.py"
-    module.write_text("import os\nA = os.environ.get('X')\nB = os.environ['Y']\nos.environ['Z'] = '1'\n",
-                      encoding="utf-8")
+    module.write_text("import os\nA = os.environ.get('X')\nB = os.environ['Y']\nos.environ['Z'] = '1'\n"
+                      "C = (os.environ if e is None else e).get('W', '')\n", encoding="utf-8")
     global ROOT
     saved, ROOT = ROOT, tmp_path
     try:
-        assert len(environment_reads(module)) == 2
+        assert len(environment_reads(module)) == 3
     finally:
         ROOT = saved
 

@@ -126,8 +126,8 @@ def assert_apology_and_listening(servers: Servers, sender: str, messages, elapse
 
 def test_the_runtime_patches_are_active_in_the_server(servers):
     log = servers.rasa_log.read_text(errors="replace")
-    assert "runtime patches active" in log
-    assert "messages in progress per process" in log
+    assert "runtime changes active (10 of 10)" in log
+    assert "a limit on messages in progress" in log
 
 
 def test_faq_is_answered_while_the_action_server_fails(servers, fake):
