@@ -98,7 +98,8 @@ class InProcessActions:
                 importlib.import_module(self.package)
                 executor.register_package(self.package)
             except ImportError as error:
-                self._error = f"{self.package}/ could not be imported: {error}"
+                reason = " ".join(line.strip() for line in str(error).splitlines())  # one log line
+                self._error = f"{self.package}/ could not be imported: {reason}"
                 raise ActionsUnavailable(self._error) from error
             # The SDK logs an ImportError with its traceback and calls sys.exit(1), which
             # would end the whole Rasa server here (FAQ answers included).
