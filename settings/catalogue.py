@@ -159,6 +159,29 @@ SETTINGS: Tuple[S, ...] = (
       'user messages in one session; the next one starts a new session with a short notice ("Dit gesprek '
       'was erg lang. We beginnen opnieuw."), slots carry over, so the history a turn reads stays bounded',
       "Rasa server (`runtime/turn_cap.py`)", low=1, invalid="error"),
+    # Web channels and pages (read in channels/config.py on main since issue 16; see docs/settings.md)
+    S("SESSION_SECRET", "str", None,
+      "key (at least 32 characters, e.g. `openssl rand -hex 32`) that signs the conversation tokens; every "
+      "instance behind one address needs the same one; never in the repository",
+      "REST and socket.io channels (`channels/sessions.py`)",
+      default_text="unset: a random one per server start; `make cluster` keeps one in its `secrets.json`"),
+    S("SESSION_TOKEN_TTL_S", "float", 86_400.0,
+      "seconds a conversation token stays valid after the last answer; after it the next message starts a "
+      "new conversation (see `channels.md`)",
+      "REST and socket.io channels (`channels/sessions.py`)", low=0, low_open=True, invalid="error",
+      default_text="`86400`"),
+    S("ORGANISATION_NAME", "str", None,
+      "the organisation that runs the assistant, at most 200 characters, shown as text on the page, under "
+      "the "
+      "greeting and as the controller in the privacy statement; unset: the page calls itself \"een "
+      "informatiedienst over het datalek\" and the statements show a marked placeholder: set it before going "
+      "public",
+      "web page (`channels/config.py`, `webchat/pages.py`), cluster page copy"),
+    S("ORGANISATION_CONTACT", "str", None,
+      "how to reach that organisation about personal data or an accessibility problem (plain text, at most "
+      "200 "
+      "characters, never a link); unset: a marked placeholder in both statements",
+      "web page (`channels/config.py`, `webchat/pages.py`), cluster page copy"),
     # Messaging channels
     S("TWILIO_ACCOUNT_SID", "str", None,
       "Twilio account id (sends replies); set it with `TWILIO_AUTH_TOKEN` or neither",
