@@ -9,7 +9,6 @@ before the first user question. Pure logic without Rasa imports.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Uni
 from urllib.parse import urlsplit
 
 import yaml
+
+import settings
 
 DEFAULT_REGISTRY = Path(__file__).parent / "data" / "guidance.yml"
 REGISTRY_ENV = "GUIDANCE_REGISTRY"
@@ -383,7 +384,7 @@ def _entry_problems(entry: Entry, today: date) -> List[str]:
 
 def registry_path() -> Path:
     """Returns the registry file: ``$GUIDANCE_REGISTRY`` or the packaged default."""
-    return Path(os.environ.get(REGISTRY_ENV) or DEFAULT_REGISTRY)
+    return Path(settings.get(REGISTRY_ENV) or DEFAULT_REGISTRY)
 
 
 @lru_cache(maxsize=1)

@@ -56,7 +56,7 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
     configure_structlog(logging.INFO)
-    install_runtime_patches()  # as `rasa run` does through the channels of credentials.yml
+    install_runtime_patches()  # as `rasa run` does through the first entry of credentials.yml
     endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     await play(agent, warmup, seed=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,12 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 from bench.procstat import memory_kib
 from runtime.server_env import server_env
+from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT_S = 300.0
 WEBHOOK = "/webhooks/rest/webhook"
-
-
-def free_port() -> int:
-    """Returns a TCP port that is free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # Every server under test: no telemetry, no access log, quiet TensorFlow, no training cache.

@@ -31,7 +31,6 @@ from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata, parse_json_object
 from channels.sessions import TOKEN_HEADER, ConversationTokens
 from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
@@ -100,10 +99,10 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Defines the health and webhook routes; also installs log redaction and the runtime patches.
+        """Defines the health and webhook routes; also installs log redaction.
 
-        The log redaction filter is ``privacy.logs``; the patches of the action-server calls are
-        ``runtime`` (Rasa builds the routes at server start, in the server process).
+        The log redaction filter is ``privacy.logs`` (Rasa builds the routes at server start, in
+        the server process).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -112,7 +111,6 @@ class SafeRestInput(RestInput):
             The Sanic blueprint.
         """
         install_log_redaction()
-        install_runtime_patches()
         limits = Limits.from_settings()
         tokens = ConversationTokens.from_settings()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)

@@ -18,7 +18,6 @@ from channels.sessions import ConversationTokens
 from channels.web_security import origin_allowed
 from privacy.inbound import RESPONSE_UNREADABLE
 from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +71,8 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Builds Rasa's socket.io blueprint around a guarded message handler.
 
-        Also adds the log redaction filter (``privacy.logs``), the runtime patches
-        (``runtime``) and the transport hardening (``channels.transport``).
+        Also adds the log redaction filter (``privacy.logs``) and the transport
+        hardening (``channels.transport``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -82,7 +81,6 @@ class SafeSocketIOInput(SocketIOInput):
             The Sanic blueprint.
         """
         install_log_redaction()
-        install_runtime_patches()
         self._app: Optional[Any] = None
         limits = Limits.from_settings()
         tokens = ConversationTokens.from_settings()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import settings
 from cluster.nginx import STATIC, NginxSettings, write_config
 from cluster.services import Nginx, Postgres, Redis, Service, free_port
 from runtime.server_env import server_env
@@ -300,7 +301,7 @@ class Cluster:
             # The action server answers only the instances (runtime.action_server, runtime.action_token).
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
             # All instances sign and check the conversation tokens with one key (channels.sessions).
-            "SESSION_SECRET": os.environ.get("SESSION_SECRET", "").strip() or secret["session_secret"],
+            "SESSION_SECRET": (settings.get("SESSION_SECRET") or "").strip() or secret["session_secret"],
         })
         # The page is served by nginx: its origin may open socket.io (channels.config.allowed_origins).
         env.setdefault("ALLOWED_ORIGINS", f"http://localhost:{s.port},http://127.0.0.1:{s.port}")

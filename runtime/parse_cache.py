@@ -23,37 +23,32 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-import os
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Hashable, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, Mapping, Optional, Tuple
+
+import settings
 
 logger = logging.getLogger(__name__)
 
 SIZE_VARIABLE = "PARSE_CACHE_SIZE"
-DEFAULT_SIZE = 4096
-MAX_SIZE = 100_000
+DEFAULT_SIZE = settings.setting(SIZE_VARIABLE).default
+MAX_SIZE = settings.setting(SIZE_VARIABLE).high
 # Taken from the message on every hit, never stored.
 PER_MESSAGE_KEYS = ("text", "message_id")
 
 
-def configured_size(environ: Optional[Dict[str, str]] = None) -> int:
+def configured_size(environ: Optional[Mapping[str, str]] = None) -> int:
     """The cache size from ``PARSE_CACHE_SIZE`` (default 4096; 0 = off).
 
     Args:
         environ: Environment to read; ``os.environ`` when None.
 
     Returns:
-        A size between 0 and ``MAX_SIZE``; the default for a value that is not a number.
+        A size between 0 and ``MAX_SIZE`` (values outside count as the nearest); the default for a
+        value that is not a number (logged).
     """
-    raw = (os.environ if environ is None else environ).get(SIZE_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_SIZE
-    try:
-        return max(0, min(int(raw), MAX_SIZE))
-    except ValueError:
-        logger.warning("%s=%r is not a whole number; using %d", SIZE_VARIABLE, raw, DEFAULT_SIZE)
-        return DEFAULT_SIZE
+    return int(settings.get(SIZE_VARIABLE, environ))
 
 
 class ParseCache:

@@ -31,6 +31,7 @@ import aiohttp
 import yaml
 from aiohttp import web
 
+import settings
 from channels import config
 from channels.limits import InputRejected, Limits, parse_json_object
 from channels.sessions import ID_HEADER, MAX_TOKEN_CHARS, TOKEN_HEADER
@@ -212,10 +213,9 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
 def main() -> None:
     """Runs the web server on WEB_PORT (default 8080), loopback only."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s webchat %(levelname)s %(message)s")
-    rasa_port = os.environ.get("RASA_PORT", "5005")
-    web_port = int(os.environ.get("WEB_PORT", "8080"))
-    host = os.environ.get("WEB_HOST", "127.0.0.1")
-    app = create_app(os.environ.get("RASA_URL", f"http://localhost:{rasa_port}"))
+    web_port = settings.get("WEB_PORT")
+    host = settings.get("WEB_HOST")
+    app = create_app(settings.get("RASA_URL") or f"http://localhost:{settings.get('RASA_PORT')}")
     try:
         asyncio.run(transport.serve(app, host, web_port, app["header_timeout_s"]))
     except (web.GracefulExit, KeyboardInterrupt):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+import settings
 from channels.sessions import ID_HEADER, TOKEN_HEADER
+from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -29,7 +30,7 @@ STARTUP_TIMEOUT_S = 300
 
 def model_path() -> Path:
     """Returns the model to test: ``BVO_MODEL``, else the newest file in models/."""
-    configured = os.environ.get("BVO_MODEL")
+    configured = settings.get("BVO_MODEL")
     if configured:
         path = Path(configured)
         return path if path.is_absolute() else ROOT / path
@@ -37,13 +38,6 @@ def model_path() -> Path:
     if not models:
         raise FileNotFoundError("no model in models/: run `make train` or set BVO_MODEL")
     return models[-1]
-
-
-def free_port() -> int:
-    """Returns a TCP port that is free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sqlite_endpoints(workdir: Path) -> Path:

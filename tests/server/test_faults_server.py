@@ -126,19 +126,18 @@ def assert_apology_and_listening(servers: Servers, sender: str, messages, elapse
 
 def test_the_runtime_patches_are_active_in_the_server(servers):
     log = servers.rasa_log.read_text(errors="replace")
-    assert "runtime patches active" in log
-    assert "messages in progress per process" in log
+    assert "runtime changes active (10 of 10)" in log
+    assert "a limit on messages in progress" in log
 
 
-def test_faq_is_answered_while_the_action_server_fails(servers, fake):
+def test_with_actions_over_http_every_answer_asks_the_action_server_and_a_failure_gets_the_apology(
+        servers, fake):
+    """One way per deployment: with ACTIONS_IN_PROCESS=0 the answer action goes over HTTP too."""
     fake.mode = "error"
     sender = new_sender()
     messages, elapsed = say(servers, sender, FAQ_QUESTION)
-    texts = [m.get("text") or "" for m in messages]
-    assert texts and texts[0] and apology()[0] not in texts
-    assert elapsed < WALL_LIMIT_S
-    # Nothing asks the action server: the feedback question after the answer runs in the Rasa server.
-    assert fake.actions_for(REST.id(sender)) == []
+    assert fake.actions_for(REST.id(sender))[:1] == ["action_answer"]
+    assert_apology_and_listening(servers, sender, messages, elapsed)
 
 
 @pytest.mark.parametrize("mode", ["error", "slow"])
@@ -148,16 +147,15 @@ def test_a_flow_the_action_server_cannot_run_gets_the_apology(servers, fake, mod
     messages, elapsed = say(servers, sender, CHECKLIST)
     assert "validate_checklist_form" in fake.actions_for(REST.id(sender))
     assert_apology_and_listening(servers, sender, messages, elapsed)
-    # The conversation goes on: the next question is answered as usual.
-    messages, _ = say(servers, sender, FAQ_QUESTION)
-    assert messages and apology()[0] not in [m.get("text") for m in messages]
+    # The conversation goes on: the next question gets an answer too (the apology, as the server fails).
+    messages, elapsed = say(servers, sender, FAQ_QUESTION)
+    assert_apology_and_listening(servers, sender, messages, elapsed)
 
 
-def test_action_server_down_gets_the_apology_and_the_faq_still_works(servers, fake):
+def test_action_server_down_gets_the_apology_at_once(servers, fake):
     fake.stop()
     sender = new_sender()
     messages, elapsed = say(servers, sender, CHECKLIST)
     assert_apology_and_listening(servers, sender, messages, elapsed)
     messages, elapsed = say(servers, sender, FAQ_QUESTION)
-    texts = [m.get("text") or "" for m in messages]
-    assert texts and texts[0] and apology()[0] not in texts and elapsed < WALL_LIMIT_S
+    assert_apology_and_listening(servers, sender, messages, elapsed)
