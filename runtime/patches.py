@@ -210,7 +210,7 @@ def _install_parse_cache() -> None:
         return
     _originals["_parse_message_with_graph"] = current
     MessageProcessor._parse_message_with_graph = _marked(
-        parse_cache.cached_parse(current, parse_cache.ParseCache(size)))
+        parse_cache.cached_parse(current, parse_cache.ParseCache(size, parse_cache.configured_stats_every())))
     logger.info("NLU parse cache active: %d results of identical messages (hash-keyed, no text kept)", size)
 
 
