@@ -231,7 +231,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     path = result_path(args.out, results["date"], commit)
     write_json(results, path)
     summary = markdown(results)
-    (args.out / "latest.md").write_text(summary, encoding="utf-8")
+    path.with_suffix(".md").write_text(summary, encoding="utf-8")
     print(f"==> results: {path}\n\n{summary}", flush=True)
     return 0
 

@@ -147,8 +147,8 @@ def check_targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def result_path(directory: Path, date: str, commit: str) -> Path:
-    """Returns ``<directory>/<date>-<short commit>.json``."""
-    return directory / f"{date}-{commit[:7]}.json"
+    """Returns ``<directory>/<date>-<short commit>.json`` (``-dirty`` kept: such runs are not cited)."""
+    return directory / f"{date}-{commit[:7]}{'-dirty' if commit.endswith('-dirty') else ''}.json"
 
 
 def validate(results: Dict[str, Any]) -> None:

@@ -99,6 +99,7 @@ def test_target_not_measured_without_training_time():
 
 def test_result_file_name_is_date_and_short_commit(tmp_path: Path):
     assert result_path(tmp_path, "2026-11-29", "0123456789abcdef") == tmp_path / "2026-11-29-0123456.json"
+    assert result_path(tmp_path, "2026-11-29", "0123456789abcdef-dirty") == tmp_path / "2026-11-29-0123456-dirty.json"
 
 
 def test_result_file_round_trips_as_json(tmp_path: Path):
