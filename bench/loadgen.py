@@ -38,6 +38,9 @@ class LoadResult:
             apart, not as errors, since a model may legitimately predict no answer.
         conversations: Conversations started during the whole run.
         answered: Messages answered during the whole run, warm-up included (for CPU per message).
+        latencies_by_kind: The window's latencies per kind of message ("typed", "click").
+        sent_texts: Every text sent during the whole run, in order (for the repeat share).
+        sent_kinds: The kind of each of ``sent_texts``.
     """
 
     users: int
@@ -47,6 +50,9 @@ class LoadResult:
     empty_answers: int = 0
     conversations: int = 0
     answered: int = 0
+    latencies_by_kind: Dict[str, List[float]] = field(default_factory=dict)
+    sent_texts: List[str] = field(default_factory=list)
+    sent_kinds: List[str] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -110,10 +116,13 @@ async def run_load(
             conversation = factory(user)
             result.conversations += 1
             sender: Dict[str, Optional[str]] = {"id": conversation.sender_id, "token": None}
-            for text in conversation.messages:
+            kinds = conversation.kinds or ["typed"] * len(conversation.messages)
+            for text, kind in zip(conversation.messages, kinds, strict=False):
                 sent = time.monotonic()
                 if sent >= window_end:
                     return
+                result.sent_texts.append(text)
+                result.sent_kinds.append(kind)
                 try:
                     error = await send_message(session, url, sender, text)
                 except asyncio.TimeoutError:
@@ -126,6 +135,7 @@ async def run_load(
                 if sent >= window_start and done <= window_end:
                     if answered:
                         result.latencies_s.append(done - sent)
+                        result.latencies_by_kind.setdefault(kind, []).append(done - sent)
                         result.empty_answers += error == EMPTY_ANSWER
                     else:
                         result.errors[error] = result.errors.get(error, 0) + 1

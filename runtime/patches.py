@@ -140,7 +140,8 @@ def _gc_freeze(original: Callable) -> Callable:
 def _parse_cache(original: Callable) -> Callable:
     from runtime import parse_cache
 
-    return parse_cache.cached_parse(original, parse_cache.ParseCache(parse_cache.configured_size()))
+    return parse_cache.cached_parse(
+        original, parse_cache.ParseCache(parse_cache.configured_size(), parse_cache.configured_stats_every()))
 
 
 def _event_types(original: Callable) -> Callable:

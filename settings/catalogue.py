@@ -61,6 +61,10 @@ SETTINGS: Tuple[S, ...] = (
       "NLU results of identical messages kept (keyed by a hash of the text and the model, no text kept); "
       "`0` turns the cache off; larger values count as 100000",
       "Rasa server (`runtime/parse_cache.py`)", low=0, high=100000, invalid="clamp"),
+    S("PARSE_CACHE_STATS_EVERY", "int", 0,
+      "every this many lookups the parse cache logs its hit and miss counts; `0` never (the benchmark sets "
+      "`1` and reads each run's hit rate from the log)",
+      "Rasa server (`runtime/parse_cache.py`), `make bench`", low=0, invalid="default"),
     S("MAX_CONCURRENT_MESSAGES", "int", 4,
       "messages in progress at once per process; the others wait in arrival order, so under load every "
       "message waits about as long (see `performance.md`); a message gives its place back while the "

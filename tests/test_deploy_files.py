@@ -177,9 +177,9 @@ def test_helm_values_readiness_needs_a_loaded_model(rasa_values):
 
 
 def test_sizing_page_uses_the_benchmark_numbers():
-    bench = (ROOT / "bench" / "results" / "latest.md").read_text(encoding="utf-8")
+    bench = (ROOT / "bench" / "results" / "2026-12-04-5cde33c.md").read_text(encoding="utf-8")
     sizing = (ROOT / "docs" / "sizing.md").read_text(encoding="utf-8")
-    # Columns of latest.md: stock, one process, its ratio, cluster, its ratio.
+    # Columns of that summary: stock, one process, its ratio, cluster, its ratio.
     numbers = r"\| [\d.]+ \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \|"
     for label in (r"CPU ms/message \(all runs\)", "saturation throughput msg/s",
                   r"peak RSS Rasa server MiB \(largest process\)"):
@@ -187,4 +187,4 @@ def test_sizing_page_uses_the_benchmark_numbers():
         assert found, label
         for number in found.groups():  # one process and cluster
             assert number in sizing, (label, number)
-    assert "bench/results/latest.md" in sizing
+    assert "bench/results/2026-12-04-5cde33c.md" in sizing
