@@ -2,6 +2,7 @@
 // rendering (render.js) and the connection to the assistant (connection.js).
 import { Connection } from "./connection.js";
 import { applyStrings, browserLanguage, isLanguage, strings } from "./i18n.js";
+import { watchNotice } from "./notice.js";
 import { announcement, messageItem, noteItem } from "./render.js";
 import { loadState, saveState } from "./storage.js";
 
@@ -10,6 +11,7 @@ const live = /** @type {HTMLElement} */ (document.getElementById("chat-live"));
 const statusLine = /** @type {HTMLElement} */ (document.getElementById("chat-status"));
 const form = /** @type {HTMLFormElement} */ (document.getElementById("chat-form"));
 const input = /** @type {HTMLInputElement} */ (document.getElementById("chat-input"));
+const noticeLine = /** @type {HTMLElement} */ (document.getElementById("notice"));
 
 const state = loadState();
 // The user's choice; without one, the browser's preferred language. Only a
@@ -64,6 +66,7 @@ function render() {
     show(message, false);
   }
   setStatus(status);
+  notice?.refresh();
 }
 
 /** Sends queued messages, oldest first, each exactly once. */
@@ -151,7 +154,10 @@ const connection = new Connection(state.sessionId, {
   },
 });
 
+/** @type {{ refresh: () => void } | undefined} the operators' notice above the chat */
+let notice;
 render();
+notice = watchNotice(noticeLine, () => text.lang);
 
 for (const button of document.querySelectorAll("[data-language]")) {
   button.addEventListener("click", () => choose(/** @type {HTMLElement} */ (button).dataset.language));
