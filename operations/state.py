@@ -35,7 +35,9 @@ def notice_line(state: Mapping[str, Any], language: str, texts: Texts) -> Option
     notice = state.get("notice")
     if not notice:
         return None
-    text = in_language(notice["text"], language)
+    if not notice["text"].get(language):
+        language = "nl"  # a Dutch notice stays wholly Dutch
+    text = notice["text"][language]
     day = date.fromisoformat(str(notice["date"]))
     template = in_language(texts.notice, language)
     return template.replace("{date}", written_date(day, language)).replace("{text}", text)
