@@ -58,7 +58,8 @@ def _body(request: Request) -> Dict[str, Any]:
     except Exception:  # noqa: BLE001 - Sanic raises its own errors for bad JSON
         body = None
     body = body if isinstance(body, dict) else {}
-    return {**{k: v for k, v in request.args.items()}, **body} if request.args else body
+    # query parameters too (``DELETE .../override?key=...&language=nl``); the JSON body wins
+    return {**{name: request.args.get(name) for name in request.args}, **body}
 
 
 def operator_routes(token: str, reader: Callable[[], Current], registry_file: Path) -> Blueprint:

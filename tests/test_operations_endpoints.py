@@ -152,7 +152,7 @@ def test_overrides_and_safe_mode_are_stored_logged_and_removed(port, caplog):
         assert (await call("DELETE", "/webhooks/operator/safe-mode"))[0] == 200
         assert (await call("DELETE", "/webhooks/operator/override", {"key": KEY, "language": "nl"}))[0] == 200
         assert (await call("DELETE", "/webhooks/operator/override", {"key": KEY, "language": "nl"}))[0] == 404
-        assert (await call("DELETE", "/webhooks/operator/override", {"key": KEY, "language": "en"}))[0] == 200
+        assert (await call("DELETE", f"/webhooks/operator/override?key={KEY}&language=en"))[0] == 200
         assert await call("GET", "/webhooks/operator/state") == (200, {"ok": True, "state": {}})
 
     serve(port, test)
