@@ -31,8 +31,7 @@ def port() -> Iterator[int]:
     ``/webhooks/`` has the channels as Rasa registers them with ``OPERATOR_TOKEN`` set;
     ``/off/operator`` has the operator channel as it is built without the setting.
     """
-    saved = os.environ.get("OPERATOR_TOKEN")
-    os.environ.pop("OPERATOR_TOKEN", None)
+    saved = os.environ.pop("OPERATOR_TOKEN", None)  # (the autouse fixture has removed it already)
     app = Sanic(f"operator_test_{uuid.uuid4().hex[:8]}")
     app.blueprint(OperatorInput().blueprint(lambda *_: None), url_prefix="/off/operator")
     os.environ["OPERATOR_TOKEN"] = TOKEN
