@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional
 
 import pytest
 from aiohttp import web
@@ -24,6 +24,20 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, max_examples=2000, print_blob=True)
 settings.load_profile(get_setting("HYPOTHESIS_PROFILE"))
+
+
+@pytest.fixture(autouse=True)
+def operator_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test starts without operator changes: its own state file, no Redis (operations/)."""
+    from operations import store
+
+    path = tmp_path / "operator-state.json"
+    monkeypatch.setenv("OPERATIONS_STATE_FILE", str(path))
+    for name in ("OPERATIONS_REDIS_URL", "CHANNEL_REDIS_URL", "REDIS_HOST", "OPERATOR_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    store.reset()
+    yield path
+    store.reset()
 
 
 @pytest.fixture(scope="session")

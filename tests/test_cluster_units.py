@@ -161,8 +161,12 @@ def test_nginx_config_exposes_only_what_it_should(tmp_path):
         "location = / {", "location = /privacy {", "location = /privacy/en {", "location = /toegankelijkheid {",
         "location = /toegankelijkheid/en {", "location /static/ {", "location /socket.io/ {",
         "location = /webhooks/rest/webhook {", "location ~ ^/webhooks/(twilio|telegram|facebook)/webhook$ {",
-        "location = /health {", "location / {",
+        "location = /health {", "location = /api/notice {", "location ^~ /webhooks/operator/ {", "location / {",
     ]
+    operator = text.split("location ^~ /webhooks/operator/ {")[1].split("\n    }")[0]
+    assert "return 404;" in operator and "proxy_pass" not in operator  # never passed on, token or not
+    notice = text.split("location = /api/notice {")[1].split("\n    }")[0]
+    assert "limit_except GET { deny all; " in notice and "proxy_pass http://rasa_any/webhooks/notice/;" in notice
     assert text.rstrip().endswith("return 404;\n    }\n  }\n}".rstrip())
     assert "X-Forwarded-For" not in text  # no client address passed on
     with pytest.raises(ValueError):

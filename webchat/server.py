@@ -36,6 +36,7 @@ from channels import config
 from channels.limits import InputRejected, Limits, parse_json_object
 from channels.sessions import ID_HEADER, MAX_TOKEN_CHARS, TOKEN_HEADER
 from channels.web_security import COMMON_HEADERS
+from operations.control import public_notice
 from webchat import pages, socket_proxy, transport
 
 STATIC = Path(__file__).parent / "static"
@@ -147,6 +148,11 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "upstream"}, status=502)
 
 
+async def notice(_: web.Request) -> web.Response:
+    """The operators' notice for above the chat (``operations/``): ``{"notice": {date, nl, en}}`` or null."""
+    return web.json_response({"notice": public_notice()})
+
+
 async def health(request: web.Request) -> web.Response:
     """Reports the state of the assistant (503 when Rasa is down); versions only with ``EXPOSE_VERSIONS``.
 
@@ -203,6 +209,7 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
         app.router.add_get(route, page(rendered[name]))
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
+    app.router.add_get("/api/notice", notice)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
     app.on_startup.append(_start_client)
     app.on_cleanup.append(_stop_client)

@@ -123,7 +123,9 @@ class Servers:
         env = dict(os.environ)
         env.update({"ACTION_PORT": str(self.action_port), "RASA_TELEMETRY_ENABLED": "false",
                     "LOG_LEVEL_LIBRARIES": "DEBUG" if self.debug else "ERROR", "SANIC_ACCESS_LOG": "false",
-                    "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"})
+                    "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+                    # operator control (operations/): a state of its own, never the clone's
+                    "OPERATIONS_STATE_FILE": str(self.workdir / "operator-state.json")})
         env.update(self.extra_env)
         return env
 

@@ -5,6 +5,7 @@
 // the greeting and its topics from the page itself and sends nothing.
 import { Connection } from "./connection.js";
 import { applyStrings, browserLanguage, isLanguage, strings } from "./i18n.js";
+import { watchNotice } from "./notice.js";
 import { announcement, messageItem, noteItem } from "./render.js";
 import { loadState, saveState } from "./storage.js";
 import { greetingMessage, pageData, showTrust } from "./welcome.js";
@@ -14,6 +15,7 @@ const live = /** @type {HTMLElement} */ (document.getElementById("chat-live"));
 const statusLine = /** @type {HTMLElement} */ (document.getElementById("chat-status"));
 const form = /** @type {HTMLFormElement} */ (document.getElementById("chat-form"));
 const input = /** @type {HTMLInputElement} */ (document.getElementById("chat-input"));
+const noticeLine = /** @type {HTMLElement} */ (document.getElementById("notice"));
 
 const state = loadState();
 const data = pageData(document);
@@ -71,6 +73,7 @@ function render() {
     show(message, false);
   }
   setStatus(status);
+  notice?.refresh();
 }
 
 /**
@@ -183,7 +186,10 @@ const handlers = {
   },
 };
 
+/** @type {{ refresh: () => void } | undefined} the operators' notice above the chat */
+let notice;
 render();
+notice = watchNotice(noticeLine, () => text.lang);
 // A conversation of this tab (after a reload) goes on at once.
 if (state.messages.length || state.pending.length) {
   connect();
