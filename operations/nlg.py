@@ -22,12 +22,18 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from operations import state as state_rules
 from operations.control import texts
 from operations.store import Current, current
+from operations.trust import MESSAGING_CHANNELS, trust_line
 
 TURNS_REMEMBERED = 10000
 
 
 class OperatorNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
-    """Responses from the domain, then overrides, the notice after the greeting, and safe mode."""
+    """Responses from the domain, then overrides, the trust line and notice after the greeting, safe mode.
+
+    On the messaging channels the greeting gets who runs the assistant and the
+    content date as a bubble of its own (``operations/trust.py``); the web page
+    shows them itself.
+    """
 
     def __init__(self, endpoint_config: Any = None, domain: Any = None,
                  reader: Optional[Current] = None) -> None:
@@ -68,6 +74,9 @@ class OperatorNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         message = self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
         if message is None:
             return None
+        if utter_action == state_rules.GREETING and output_channel in MESSAGING_CHANNELS:
+            message = {**message, "text": (str(message.get("text") or "").rstrip()
+                                           + state_rules.NOTICE_BUBBLE_SEPARATOR + trust_line(language))}
         return state_rules.apply(utter_action, message, language, state, texts())
 
     def _safe(self, tracker: Any, language: str) -> Optional[Dict[str, Any]]:
