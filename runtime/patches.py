@@ -8,8 +8,9 @@ server, or, for any other action or with ``ACTIONS_IN_PROCESS=0``, the
 original ``run`` inside ``runtime.admission`` and ``runtime.faults``). They also
 wrap ``RasaModel.load`` and ``SpacyNLP.load_model`` (``runtime.model_load``),
 ``rasa.core.run.load_agent_on_start`` (``runtime.gc_freeze``),
-``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``, ``runtime.turn_cap``) and
-``Event.resolve_by_type`` (``runtime.event_types``). Installing twice changes
+``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``, ``runtime.turn_cap``),
+``Event.resolve_by_type`` (``runtime.event_types``) and ``Policy._prediction_states``
+(``runtime.history_window``). Installing twice changes
 nothing. ``RASA_PATCHES=0`` is the switch that turns all of them off. On another
 Rasa version, or when a member is missing, nothing is patched and a warning is
 logged: the assistant then behaves as stock Rasa.
@@ -117,6 +118,7 @@ def install(version: Optional[str] = None) -> bool:
     _install_event_types()
     _install_admission()
     _install_turn_cap()
+    _install_history_window()
     if installed():
         return True
     for name in PATCHED:
@@ -263,3 +265,18 @@ def _install_turn_cap() -> None:
     MessageProcessor._has_session_expired = _marked(turn_cap.capped_expiry(expiry, limit))
     MessageProcessor._update_tracker_session = _marked(turn_cap.notifying_update(update, limit))
     logger.info("a session holds at most %d user messages; the next starts a new one", limit)
+
+
+def _install_history_window() -> None:
+    """Wraps ``Policy._prediction_states`` with ``runtime.history_window`` once."""
+    from rasa.core.policies.policy import Policy
+
+    from runtime import history_window
+
+    current = Policy._prediction_states
+    if getattr(current, MARKER, False):
+        return
+    _originals["_prediction_states"] = current
+    Policy._prediction_states = _marked(history_window.windowed_prediction_states(current))
+    logger.info("the rule and memoization policies read the newest %d+ actions of a conversation "
+                "(runtime.history_window), not the whole session", history_window.MARGIN_ACTIONS)
