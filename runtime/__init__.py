@@ -13,6 +13,10 @@ The patches:
   the Rasa SDK's own executor (``ACTIONS_IN_PROCESS``, default on), without HTTP.
 - ``runtime.local_actions``: ``action_offer_feedback`` (after every FAQ answer) runs
   in the server itself, with the action server's own code, instead of over HTTP.
+- ``runtime.history_window``: the ``RulePolicy`` (and a ``MemoizationPolicy`` that learned
+  nothing) read the newest actions of a conversation instead of rebuilding every state
+  of the session for every prediction: same states, same predictions, a cost per
+  prediction that no longer grows with the conversation.
 - ``runtime.faults``: every call has a time limit (``ACTION_TIMEOUT_S``, default 1.5 s),
   and when the action server is down, slow or answers with an error, the assistant
   sends ``utter_action_unavailable`` and waits for the user, instead of staying silent.

@@ -42,7 +42,7 @@ import json
 import logging
 from collections import deque
 from itertools import islice
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -62,8 +62,28 @@ logger = logging.getLogger(__name__)
 
 # Actions in the window beyond what the longest rule needs.
 MARGIN_ACTIONS = 4
-_REVERTING = (ActionReverted, UserUtteranceReverted)
-_RESETTING = (SessionStarted, Restarted)
+
+
+def _with_subclasses(*classes: type) -> FrozenSet[type]:
+    found, todo = set(), list(classes)
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.add(cls)
+            todo.extend(cls.__subclasses__())
+    return frozenset(found)
+
+
+# Looked up by exact type (``type(event) in ...``): an isinstance check on Rasa's event
+# classes goes through abc and made the scan of a long session cost as much as a replay.
+_REVERTING = _with_subclasses(ActionReverted, UserUtteranceReverted)
+_RESETTING = _with_subclasses(SessionStarted, Restarted)
+_STOPPING = _REVERTING | _RESETTING
+_ACTIONS = _with_subclasses(ActionExecuted)
+_LOOPS = _with_subclasses(ActiveLoop)
+_SLOT_RESETS = _with_subclasses(AllSlotsReset)
+_SLOTS = _with_subclasses(SlotSet)
+_USER = _with_subclasses(UserUttered)
 # Where a tracker keeps its window between the several predictions of one turn.
 _CACHE_ATTRIBUTE = "_bvo_history_window"
 
@@ -113,13 +133,13 @@ def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dic
     start = None
     index = len(events) - 1
     while index >= 0:
-        event = events[index]
-        if isinstance(event, _REVERTING) or isinstance(event, _RESETTING):
+        kind = type(events[index])
+        if kind in _STOPPING:
             return None  # a revert anywhere, or a session shorter than the window
-        if isinstance(event, ActionExecuted):
+        if kind in _ACTIONS:
             actions += 1
-            if (actions >= min_actions and event.action_name == ACTION_LISTEN_NAME
-                    and index + 1 < len(events) and isinstance(events[index + 1], UserUttered)):
+            if (actions >= min_actions and events[index].action_name == ACTION_LISTEN_NAME
+                    and index + 1 < len(events) and type(events[index + 1]) in _USER):
                 start = index
                 break
         index -= 1
@@ -128,19 +148,22 @@ def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dic
     slots: Dict[str, Any] = {}
     slots_final = False  # an AllSlotsReset: earlier values no longer count
     loop_seen = False
-    for event in reversed(events[:start]):
-        if isinstance(event, _REVERTING):
+    for index in range(start - 1, -1, -1):
+        event = events[index]
+        kind = type(event)
+        if kind in _SLOTS:
+            if not slots_final and event.key not in slots:
+                slots[event.key] = event.value
+        elif kind in _REVERTING:
             return None
-        if isinstance(event, _RESETTING):
+        elif kind in _RESETTING:
             break
-        if isinstance(event, ActiveLoop) and not loop_seen:
-            loop_seen = True
-            if event.name:
+        elif kind in _LOOPS:
+            if not loop_seen and event.name:
                 return None  # a form is active where the window would start
-        elif isinstance(event, AllSlotsReset):
+            loop_seen = True
+        elif kind in _SLOT_RESETS:
             slots_final = True
-        elif isinstance(event, SlotSet) and not slots_final and event.key not in slots:
-            slots[event.key] = event.value
     return start, slots
 
 
