@@ -151,6 +151,7 @@ def start_server(model: Path, log: Path, extra: Dict[str, str]) -> Tuple[subproc
 def run(model: Path, turns: int, extra: Dict[str, str]) -> Dict[str, Any]:
     """Starts the server, plays one conversation of ``turns`` messages, returns the record."""
     texts = messages(turns, load_questions())
+    measured = commit()  # before the run: the code the server starts with
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="turn-cost-") as tmp:
         proc, url = start_server(model, Path(tmp) / "rasa.log", {**SERVER_SETTINGS, **extra})
@@ -168,7 +169,7 @@ def run(model: Path, turns: int, extra: Dict[str, str]) -> Dict[str, Any]:
     windows = window_medians(latencies)
     first, last = windows["turn 1"], windows.get("turn 1000")
     return {
-        "commit": commit(), "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "commit": measured, "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "model": model.name, "turns": turns, "settings": {**SERVER_SETTINGS, **extra},
         "load_average_before": load_before, "load_average_after": load_average(),
         "window_median_ms": windows, "ratio_turn1000_turn1": (last / first) if first and last else None,
