@@ -278,5 +278,6 @@ def _install_history_window() -> None:
         return
     _originals["_prediction_states"] = current
     Policy._prediction_states = _marked(history_window.windowed_prediction_states(current))
-    logger.info("the rule and memoization policies read the newest %d+ actions of a conversation "
-                "(runtime.history_window), not the whole session", history_window.MARGIN_ACTIONS)
+    logger.info("the rule policy (and a memoization policy that learned nothing) reads the newest actions "
+                "of a conversation, its longest rule + %d, not the whole session (runtime.history_window)",
+                history_window.MARGIN_ACTIONS + 1)
