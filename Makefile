@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-browser test check-links bench report cluster cluster-stop test-cluster clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-browser test check-links bench bench-turns report cluster cluster-stop test-cluster clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a kil
 
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
 	$(PY) -m bench $(BENCH_ARGS)
+
+bench-turns: setup train ## Cost of a turn as one conversation grows: 1000 turns, median at turns 1, 50, 200, 1000 (~10 min)
+	$(PY) -m bench.turn_cost --model $(MODEL) $(BENCH_TURNS_ARGS)
 
 # make report: DB (SQLAlchemy URL or SQLite file; passed in the environment, not on the command
 # line) or ENDPOINTS (endpoints file with an SQL tracker store), FROM and TO (YYYY-MM-DD, default

@@ -118,6 +118,12 @@ def action_run(original: Callable, package: Any, in_process: bool) -> Callable:
     return admission.outside_limit(faults.guarded_run(action_token.with_token(original)))
 
 
+def _history_window(original: Callable) -> Callable:
+    from runtime import history_window
+
+    return history_window.windowed_prediction_states(original)
+
+
 def _lean_load(original: Callable) -> Callable:
     from runtime import model_load
 
@@ -209,6 +215,14 @@ CHANGES: Tuple[Change, ...] = (
                  f"{_EVENTS}:UserUttered")),
     Change(f"{_PROCESSOR}._update_tracker_session", _notifying_update,
            "a short notice when MAX_TURNS starts a new session"),
+    Change("rasa.core.policies.policy:Policy._prediction_states", _history_window,
+           "the rule policy reads the newest actions of a conversation, not the whole session",
+           uses=("rasa.core.policies.rule_policy:RulePolicy",
+                 "rasa.core.policies.memoization:MemoizationPolicy",
+                 "rasa.shared.core.trackers:DialogueStateTracker", f"{_CONSTANTS}:ACTION_LISTEN_NAME",
+                 *(f"{_EVENTS}:{name}" for name in (
+                     "ActionExecuted", "ActionReverted", "ActiveLoop", "AllSlotsReset", "Restarted",
+                     "SessionStarted", "SlotSet", "UserUtteranceReverted", "UserUttered")))),
 )
 
 
