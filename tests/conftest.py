@@ -27,8 +27,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 @pytest.fixture(scope="session")
 def domain() -> Domain:
-    """The assistant's real domain, merged from domain/."""
-    return Domain.load(str(ROOT / "domain"))
+    """The assistant's real domain: domain.yml with the responses of data/responses/."""
+    from scripts.domain_files import load_domain
+
+    return load_domain(ROOT)
 
 
 @pytest.fixture(scope="session")
