@@ -11,8 +11,6 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # and Rasa's cache keys do not see code changes in nlu_components/.
 export RASA_MAX_CACHE_SIZE := 0
 export PYTHONDONTWRITEBYTECODE := 1
-# Sanic's access log would write client IP addresses: off.
-export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
 .PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-browser test check-links bench report cluster cluster-stop test-cluster clean
@@ -29,11 +27,13 @@ web: ## Build the web page's front-end (npm ci + copy into webchat/static/vendor
 run: setup web ## Set up, build the page, train if the model is missing or stale, start everything on localhost:8080
 	@$(PY) -m scripts.run
 
+# make train runs plain `rasa train --fixed-model-name <key>` (scripts/train_if_needed.py); the
+# other Rasa commands below use Rasa's defaults too (config.yml, domain.yml, data/).
 train: setup ## Train a model only if config, domain or data changed
 	@$(PY) -m scripts.train_if_needed >/dev/null
 
 validate: setup ## Check the training data and domain (warnings fail)
-	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
 
 content-check: setup ## Check every answer in Dutch and English: Bron/Source line, bubble length, registry links, B1 readability, English variation, content date
 	@$(PY) -m scripts.content_check

@@ -33,8 +33,7 @@ from channels.numbered import Choice, OfferedOptions, map_reply, render_numbered
 from channels.outbound import HttpSender
 from channels.signatures import pseudonym
 from channels.split import split_text
-from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
+from channels.startup import start as start_server
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +193,7 @@ class MessagingInput(InputChannel):
         Returns:
             The Sanic blueprint (mounted at ``/webhooks/<name>/``).
         """
-        install_log_redaction()
-        install_runtime_patches()
+        start_server()
         blueprint = Blueprint(f"channel_{self.name()}", __name__)
         transport.harden(blueprint)
         if not self.enabled:

@@ -25,8 +25,7 @@ from sanic.response import HTTPResponse
 from channels import transport
 from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata, parse_json_object
-from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
+from channels.startup import start as start_server
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
@@ -106,8 +105,7 @@ class SafeRestInput(RestInput):
         Returns:
             The Sanic blueprint.
         """
-        install_log_redaction()
-        install_runtime_patches()
+        start_server()
         limits = Limits.from_settings()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
         transport.harden(webhook)

@@ -16,10 +16,9 @@ from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata
 from channels.responses import response_message
 from channels.rest import valid_sender
+from channels.startup import start as start_server
 from channels.web_security import origin_allowed
 from privacy.inbound import RESPONSE_UNREADABLE
-from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +66,7 @@ class SafeSocketIOInput(SocketIOInput):
         Returns:
             The Sanic blueprint.
         """
-        install_log_redaction()
-        install_runtime_patches()
+        start_server()
         self._app: Optional[Any] = None
         limits = Limits.from_settings()
         origins = config.allowed_origins()
