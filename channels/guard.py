@@ -133,7 +133,10 @@ class MessageGuard:
             logger.warning("no model loaded: message not handled (text not logged)")
             await self.send_unavailable(output_channel, sender_id, domain, _language_of(raw, decision.text))
             return decision
-        collected = output_channel.messages if isinstance(output_channel, CollectingOutputChannel) else []
+        # Rasa's streaming channels (QueueOutputChannel, rasa shell) collect in a queue: nothing to drop.
+        collecting = isinstance(output_channel, CollectingOutputChannel)
+        messages = getattr(output_channel, "messages", None) if collecting else None
+        collected = messages if isinstance(messages, list) else []
         keep = len(collected)
         passed = _PASSED.set(True)
         try:
