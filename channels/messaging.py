@@ -185,7 +185,7 @@ class MessagingInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """The webhook routes; a channel that is off answers 404 on its webhook.
 
-        Also adds the log redaction filter (``privacy.logs``) and the runtime patches (``runtime``).
+        Also runs the server's start-up steps (``channels.startup``).
 
         Args:
             on_new_message: Rasa's handler for a user message.

@@ -94,10 +94,10 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Defines the health and webhook routes; also installs log redaction and the runtime patches.
+        """Defines the health and webhook routes; also runs the server's start-up steps.
 
-        The log redaction filter is ``privacy.logs``; the patches of the action-server calls are
-        ``runtime`` (Rasa builds the routes at server start, in the server process).
+        The start-up (``channels.startup``: log redaction, the runtime patches, no access log)
+        runs here because Rasa builds the routes at server start, in the server process.
 
         Args:
             on_new_message: Rasa's handler for a user message.

@@ -57,8 +57,8 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Builds Rasa's socket.io blueprint around a guarded message handler.
 
-        Also adds the log redaction filter (``privacy.logs``), the runtime patches
-        (``runtime``) and the transport hardening (``channels.transport``).
+        Also runs the server's start-up steps (``channels.startup``) and adds the
+        transport hardening (``channels.transport``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
