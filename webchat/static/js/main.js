@@ -5,6 +5,7 @@
 // the greeting and its topics from the page itself and sends nothing.
 import { Connection } from "./connection.js";
 import { applyStrings, browserLanguage, isLanguage, strings } from "./i18n.js";
+import { announcer } from "./live.js";
 import { watchNotice } from "./notice.js";
 import { announcement, messageItem, noteItem } from "./render.js";
 import { loadState, saveState } from "./storage.js";
@@ -34,15 +35,8 @@ function setStatus(keys) {
   statusLine.hidden = !keys.length;
 }
 
-/** @param {string} line read out by screen readers */
-function announce(line) {
-  const element = document.createElement("p");
-  element.textContent = line;
-  live.appendChild(element);
-  while (live.childElementCount > 3) {
-    live.firstElementChild?.remove();
-  }
-}
+/** Reads a line out to screen readers (the live region, live.js). */
+const announce = announcer(live);
 
 /**
  * Adds a message to the log.
