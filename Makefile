@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SANIC_ACCESS_LOG := false
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-browser test check-links bench report cluster cluster-stop test-cluster clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-browser test check-links bench bench-turns report cluster cluster-stop test-cluster clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a kil
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
 	$(PY) -m bench $(BENCH_ARGS)
 
+bench-turns: setup train ## Cost of a turn as one conversation grows: 1000 turns, median at turns 1, 50, 200, 1000 (~10 min)
+	$(PY) -m bench.turn_cost --model $(MODEL) $(BENCH_TURNS_ARGS)
+
 # make report: DB (SQLAlchemy URL or SQLite file; passed in the environment, not on the command
 # line) or ENDPOINTS (endpoints file with an SQL tracker store), FROM and TO (YYYY-MM-DD, default
 # the last 30 days), TIMEZONE (default Europe/Amsterdam), OUT (folder, default reports/report).
@@ -91,7 +94,7 @@ report: setup ## Report for operators from the SQL tracker store: HTML with char
 		$(if $(FROM),--from '$(FROM)') $(if $(TO),--to '$(TO)') $(if $(TIMEZONE),--timezone '$(TIMEZONE)') \
 		$(if $(OUT),--out '$(OUT)')
 
-check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects (needs network)
+check-links: setup ## Fetch every link in the guidance registry; report status codes and redirects; record outcome and date in it
 	@$(PY) -m scripts.check_links
 
 clean: ## Remove trained models and reports (keeps .venv)

@@ -63,8 +63,8 @@ def send_answer(dispatcher: CollectingDispatcher, message: Mapping[str, Any],
                 events: List[Dict[str, Any]], language: str) -> None:
     """Plans the answer to the newest message and sends its responses.
 
-    The action server (:class:`ActionAnswer`) and the Rasa server itself
-    (``runtime.local_actions``) both call this.
+    :class:`ActionAnswer` calls this, in the Rasa server (``ACTIONS_IN_PROCESS=1``)
+    or on the action server.
 
     Args:
         dispatcher: Collects the responses.

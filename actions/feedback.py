@@ -11,9 +11,9 @@ action asks only when it is due, so most of the time it sends nothing:
 The question's buttons carry the FAQ topic of the answer just given (never any
 user text), so feedback can be counted per topic (``make report``).
 
-The Rasa server runs the same decision itself (``runtime.local_actions``), so an
-FAQ answer needs no call to the action server; the action here serves Rasa
-processes without the runtime patches (``rasa shell``, ``rasa test``).
+With ``ACTIONS_IN_PROCESS=1`` the Rasa server runs this action itself (the SDK's
+executor, ``runtime.inprocess_actions``), so an FAQ answer needs no call to the
+action server; otherwise it runs on the action server like every custom action.
 """
 
 from __future__ import annotations

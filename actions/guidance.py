@@ -9,7 +9,6 @@ before the first user question. Pure logic without Rasa imports.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -20,12 +19,22 @@ from urllib.parse import urlsplit
 
 import yaml
 
+import settings
+
 DEFAULT_REGISTRY = Path(__file__).parent / "data" / "guidance.yml"
 REGISTRY_ENV = "GUIDANCE_REGISTRY"
 
 CHECKED = "checked"
 URL_ONLY = "url-only"
 STATUSES = (CHECKED, URL_ONLY)
+# What the last link check (``make check-links``) found; NOT_CHECKED when none was
+# recorded, and then ``checked_on`` is empty. Phone numbers cannot be checked there.
+NOT_CHECKED = "not checked"
+CHECK_OK = "ok"
+CHECK_REDIRECT = "redirect"
+CHECK_BROKEN = "broken"
+CHECK_NO_ANSWER = "no answer"
+CHECK_RESULTS = (CHECK_OK, CHECK_REDIRECT, CHECK_BROKEN, CHECK_NO_ANSWER)
 OWNERS = frozenset({
     "Rijksoverheid",
     "RvIG/CMI",
@@ -62,7 +71,7 @@ ACTION_TOPICS = TOPICS - {"check_link", "bvo_contact", "suicide_prevention"}
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PHONE_RE = re.compile(r"^\d{3,4}( \d{2,4}){0,3}$")
-_COMMON_FIELDS = {"id", "title", "owner", "topics", "status", "checked_on"}
+_COMMON_FIELDS = {"id", "title", "owner", "topics", "status", "checked_on", "check"}
 _LINK_FIELDS = _COMMON_FIELDS | {"url", "language"}
 _PHONE_FIELDS = _COMMON_FIELDS | {"number", "hours"}
 
@@ -81,11 +90,12 @@ class Entry:
         owner: Organisation responsible for the page or number.
         topics: Topic ids the entry helps with.
         status: ``checked`` or ``url-only``.
-        checked_on: Date the entry was last checked.
+        checked_on: Date of the last recorded link check, or None when none was recorded.
         url: The https address, for links; empty for phones.
         number: The phone number as written in Dutch, for phones; empty for links.
         hours: Opening hours per language, where known.
         language: Language of the page (links).
+        check: What that check found (``CHECK_RESULTS``), or ``not checked``.
     """
 
     id: str
@@ -93,11 +103,12 @@ class Entry:
     owner: str
     topics: Tuple[str, ...]
     status: str
-    checked_on: date
+    checked_on: Optional[date]
     url: str = ""
     number: str = ""
     hours: Optional[Mapping[str, str]] = None
     language: str = "nl"
+    check: str = NOT_CHECKED
 
     @property
     def is_link(self) -> bool:
@@ -251,8 +262,10 @@ def _parse_entry(
     item: Mapping[str, Any], fields: Set[str], is_link: bool
 ) -> Tuple[Optional[Entry], List[str]]:
     problems = [f"unknown field '{key}'" for key in item if key not in fields]
-    required = fields - {"language", "hours"}
+    required = fields - {"language", "hours", "checked_on"}
     problems += [f"missing field '{key}'" for key in sorted(required) if item.get(key) in (None, "", [])]
+    if "checked_on" not in item:
+        problems.append("missing field 'checked_on' (empty when no check was recorded)")
     if problems:
         return None, problems
     title = item["title"]
@@ -265,8 +278,8 @@ def _parse_entry(
     if not isinstance(topics, list) or not all(isinstance(topic, str) for topic in topics):
         problems.append("topics must be a list of topic ids")
         topics = []
-    if not isinstance(item["checked_on"], date):
-        problems.append(f"checked_on must be a date (YYYY-MM-DD), not {item['checked_on']!r}")
+    if item["checked_on"] is not None and not isinstance(item["checked_on"], date):
+        problems.append(f"checked_on must be a date (YYYY-MM-DD) or empty, not {item['checked_on']!r}")
     if problems:
         return None, problems
     entry = Entry(
@@ -280,6 +293,7 @@ def _parse_entry(
         number=str(item["number"]) if not is_link else "",
         hours=dict(hours) if hours else None,
         language=str(item.get("language", "nl")),
+        check=str(item["check"]),
     )
     return entry, []
 
@@ -321,6 +335,32 @@ def check_entries(entries: Sequence[Entry], today: Optional[date] = None) -> Lis
     return problems
 
 
+def check_record_problems(entry: Entry, today: Optional[date] = None) -> List[str]:
+    """Checks that a check date comes only with a recorded check result.
+
+    ``make check-links`` writes both (``checked_on`` and ``check``); an entry it
+    never checked has no date and ``check: not checked``.
+
+    Args:
+        entry: One parsed entry.
+        today: The current date (for tests); defaults to today.
+
+    Returns:
+        One message per problem.
+    """
+    today = today or date.today()
+    if entry.check not in (NOT_CHECKED, *CHECK_RESULTS):
+        return [f"check must be one of {', '.join((NOT_CHECKED, *CHECK_RESULTS))}, not '{entry.check}'"]
+    if entry.checked_on is None and entry.check != NOT_CHECKED:
+        return [f"check '{entry.check}' has no date: set checked_on to the day of the check"]
+    if entry.checked_on is not None and entry.check == NOT_CHECKED:
+        return [f"checked_on {entry.checked_on} without a recorded check result: run make check-links, "
+                f"or set checked_on empty"]
+    if entry.checked_on is not None and entry.checked_on > today:
+        return [f"checked_on {entry.checked_on} is in the future"]
+    return []
+
+
 def _entry_problems(entry: Entry, today: date) -> List[str]:
     problems = []
     if not _ID_RE.match(entry.id):
@@ -330,8 +370,7 @@ def _entry_problems(entry: Entry, today: date) -> List[str]:
     if entry.status not in STATUSES:
         problems.append(f"status must be one of {', '.join(STATUSES)}, not '{entry.status}'")
     problems += [f"unknown topic '{topic}'" for topic in entry.topics if topic not in TOPICS]
-    if entry.checked_on > today:
-        problems.append(f"checked_on {entry.checked_on} is in the future")
+    problems += check_record_problems(entry, today)
     if entry.language not in LANGUAGES:
         problems.append(f"language must be one of {', '.join(LANGUAGES)}")
     if entry.is_link:
@@ -345,7 +384,7 @@ def _entry_problems(entry: Entry, today: date) -> List[str]:
 
 def registry_path() -> Path:
     """Returns the registry file: ``$GUIDANCE_REGISTRY`` or the packaged default."""
-    return Path(os.environ.get(REGISTRY_ENV) or DEFAULT_REGISTRY)
+    return Path(settings.get(REGISTRY_ENV) or DEFAULT_REGISTRY)
 
 
 @lru_cache(maxsize=1)

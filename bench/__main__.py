@@ -10,8 +10,9 @@ import random
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bench import servers
 from bench.loadgen import ConversationFactory, run_load
@@ -27,11 +28,14 @@ from bench.report import (
     write_json,
 )
 from bench.scenarios import (
+    CLICKS_PER_CONVERSATION,
     MESSAGES_PER_CONVERSATION,
+    Conversation,
     load_faq_questions,
     ours_conversation,
     stock_conversation,
 )
+from bench.workload import DUTCH_FILLERS, ENGLISH_FILLERS, Perturber, load_pool
 
 RESULTS_DIR = servers.ROOT / "bench" / "results"
 
@@ -50,11 +54,14 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, help="model of this assistant to serve (implies --skip-train)")
     parser.add_argument("--stock-project", type=Path,
                         help="reuse this trained stock project folder (stock training then not measured)")
-    parser.add_argument("--cluster-instances", type=int, default=2,
+    parser.add_argument("--cluster-instances", type=int, default=0,
                         help="also measure this assistant as N Rasa processes behind nginx "
                              "(make cluster on one machine); 0 leaves it out")
     parser.add_argument("--cluster-store", choices=sorted(servers.CLUSTER_ENDPOINTS), default="redis",
                         help="tracker store of the cluster (the lock store is Redis in both)")
+    parser.add_argument("--arms", default="ours_off,ours,ours_nocache",
+                        help="variants of this assistant beside stock: ours (as make run), ours_nocache "
+                             "(PARSE_CACHE_SIZE=0), ours_off (RASA_PATCHES=0)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder of the result files")
     parser.add_argument("--note", action="append", default=[], help="a note for the result file (repeatable)")
@@ -70,15 +77,32 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
-def factories(seed: int, think_time_s: float) -> Dict[str, ConversationFactory]:
-    """Returns, per assistant, a seeded builder of the next conversation of a user."""
-    faq = load_faq_questions()
-    rng_ours, rng_stock, rng_cluster = random.Random(seed), random.Random(seed), random.Random(seed)
-    return {
-        "ours": lambda user: ours_conversation(rng_ours, user, faq, think_time_s),
-        "stock": lambda user: stock_conversation(rng_stock, user, think_time_s),
-        "cluster": lambda user: ours_conversation(rng_cluster, user, faq, think_time_s),
-    }
+def factories(seed: int, think_time_s: float, names: Sequence[str]) -> Dict[str, ConversationFactory]:
+    """Returns, per assistant, a seeded builder of the next conversation of a user.
+
+    Every variant of this assistant gets the same sequence of conversations (same seed);
+    each keeps its own record of sent texts, so no typed text repeats within its runs.
+    """
+    faq, pool = load_faq_questions(), load_pool()
+    builders: Dict[str, ConversationFactory] = {}
+    for name in names:
+        rng = random.Random(seed)
+        if name == "stock":
+            perturber = Perturber(random.Random(seed + 1), ENGLISH_FILLERS)
+            builders[name] = partial(_stock, rng, perturber, think_time_s)
+        else:
+            perturber = Perturber(random.Random(seed + 1), DUTCH_FILLERS)
+            builders[name] = partial(_ours, rng, perturber, faq, pool, think_time_s)
+    return builders
+
+
+def _stock(rng: random.Random, perturber: Perturber, think_time_s: float, user: int) -> Conversation:
+    return stock_conversation(rng, user, perturber, think_time_s)
+
+
+def _ours(rng: random.Random, perturber: Perturber, faq: Sequence[str], pool: Sequence[str],
+          think_time_s: float, user: int) -> Conversation:
+    return ours_conversation(rng, user, faq, pool, perturber, think_time_s)
 
 
 def measure_level(assistant: servers.RunningAssistant, factory: ConversationFactory, users: int,
@@ -87,13 +111,22 @@ def measure_level(assistant: servers.RunningAssistant, factory: ConversationFact
     load_avg = load_average()
     pids = assistant.pids()
     cpu_before = sum(tree_cpu_seconds(pid) for pid in pids)
+    counts_before = servers.cache_counts(assistant.logs)
     load = asyncio.run(run_load(assistant.url, factory, users, args.duration, args.warmup))
     cpu_s = sum(tree_cpu_seconds(pid) for pid in pids) - cpu_before
-    record = run_record(load, cpu_s, load_avg)
+    record = run_record(load, cpu_s, load_avg, hit_rate(counts_before, servers.cache_counts(assistant.logs)))
     print(f"    {assistant.name:7s} {users:3d} users: {record['throughput_mps']:7.1f} msg/s, "
           f"median {record['median_ms'] or 0:7.1f} ms, p95 {record['p95_ms'] or 0:7.1f} ms, "
           f"errors {record['errors']}, load {record['load_avg_before'][0]}", flush=True)
     return record
+
+
+def hit_rate(before: Optional[Tuple[int, int]], after: Optional[Tuple[int, int]]) -> Optional[float]:
+    """Hits / lookups of the parse cache between two readings of its counts (None: no cache)."""
+    if after is None:
+        return None
+    hits, misses = after[0] - (before or (0, 0))[0], after[1] - (before or (0, 0))[1]
+    return hits / (hits + misses) if hits + misses > 0 else None
 
 
 def assistant_results(assistant: servers.RunningAssistant, training_s: Optional[float],
@@ -116,6 +149,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Trains and starts both assistants, runs the load ramp, writes the result files."""
     args = parse_args(argv)
     levels = [int(value) for value in args.levels.split(",")]
+    arms = [name.strip() for name in args.arms.split(",") if name.strip()]
+    unknown = sorted(set(arms) - set(servers.OURS_VARIANTS))
+    if unknown or "ours" not in arms:
+        raise SystemExit(f"--arms: known are {sorted(servers.OURS_VARIANTS)}, 'ours' required; got {unknown}")
     started = dt.datetime.now(dt.timezone.utc)
     commit = git_commit()
     notes: List[str] = list(args.note)
@@ -148,7 +185,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     running: Dict[str, servers.RunningAssistant] = {}
     try:
         running["stock"] = servers.start_stock(stock_project, workdir)
-        running["ours"] = servers.start_ours(model, workdir)
+        for name in arms:
+            running[name] = servers.start_ours(model, workdir, name)
         if args.cluster_instances > 0:
             running["cluster"] = servers.start_cluster(model, workdir, args.cluster_instances,
                                                        args.cluster_store)
@@ -157,14 +195,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          "server, all on this machine (make cluster); its training is the same as ours")
         for name, assistant in running.items():
             print(f"    {name}: {assistant.cold_start_s:.1f} s", flush=True)
-        builders = factories(args.seed, args.think_time)
+        builders = factories(args.seed, args.think_time, list(running))
         runs: Dict[str, Dict[int, List[Dict[str, Any]]]] = {name: {u: [] for u in levels} for name in running}
         for repeat in range(args.repeats):
             print(f"==> round {repeat + 1}/{args.repeats}", flush=True)
             for users in levels:
                 for name in running:  # interleaved: drift of the machine hits all alike
                     runs[name][users].append(measure_level(running[name], builders[name], users, args))
-        trainings = {"stock": stock_training, "ours": ours_training, "cluster": ours_training}
+        trainings = {name: (stock_training if name == "stock" else ours_training) for name in running}
         assistants = {name: assistant_results(assistant, trainings[name], runs[name])
                       for name, assistant in running.items()}
     finally:
@@ -178,7 +216,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "commit": commit,
         "config": {"levels": levels, "repeats": args.repeats, "duration_s": args.duration,
                    "warmup_s": args.warmup, "think_time_s": args.think_time, "seed": args.seed,
-                   "messages_per_conversation": MESSAGES_PER_CONVERSATION},
+                   "messages_per_conversation": MESSAGES_PER_CONVERSATION, "arms": arms,
+                   "workload": {"pool": "tests/nlu_heldout/heldout.yml + tests/nlu_dev (basics, faq_*)",
+                                "pool_size": len(load_pool()),
+                                "typed_per_conversation": MESSAGES_PER_CONVERSATION - CLICKS_PER_CONVERSATION,
+                                "clicks_per_conversation": CLICKS_PER_CONVERSATION,
+                                "perturbations": "1-3 of: swapped letters, filler word, casing, end mark; "
+                                                 "a text sent before is changed again"}},
         "machine": {**machine, "load_avg_end": [round(v, 2) for v in load_average()]},
         "assistants": assistants,
         "notes": notes,
@@ -187,7 +231,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     path = result_path(args.out, results["date"], commit)
     write_json(results, path)
     summary = markdown(results)
-    (args.out / "latest.md").write_text(summary, encoding="utf-8")
+    path.with_suffix(".md").write_text(summary, encoding="utf-8")
     print(f"==> results: {path}\n\n{summary}", flush=True)
     return 0
 

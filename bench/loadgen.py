@@ -3,6 +3,9 @@
 ``users`` simulated users each play conversations back to back, every one with
 its own sender id, and send a message only after the answer to the previous one
 came. Latencies and throughput count only messages sent after the warm-up.
+Where the server issues the conversation id and a token with each answer
+(ours, ``channels.sessions``), the next message sends them back; the stock
+assistant keeps the client's own sender id.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import aiohttp
 
 from bench.scenarios import Conversation
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 
 ConversationFactory = Callable[[int], Conversation]
 REQUEST_TIMEOUT_S = 60.0
@@ -34,6 +38,9 @@ class LoadResult:
             apart, not as errors, since a model may legitimately predict no answer.
         conversations: Conversations started during the whole run.
         answered: Messages answered during the whole run, warm-up included (for CPU per message).
+        latencies_by_kind: The window's latencies per kind of message ("typed", "click").
+        sent_texts: Every text sent during the whole run, in order (for the repeat share).
+        sent_kinds: The kind of each of ``sent_texts``.
     """
 
     users: int
@@ -43,6 +50,9 @@ class LoadResult:
     empty_answers: int = 0
     conversations: int = 0
     answered: int = 0
+    latencies_by_kind: Dict[str, List[float]] = field(default_factory=dict)
+    sent_texts: List[str] = field(default_factory=list)
+    sent_kinds: List[str] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -55,19 +65,24 @@ class LoadResult:
         return sum(self.errors.values())
 
 
-async def send_message(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> str:
+async def send_message(session: aiohttp.ClientSession, url: str, sender: Dict[str, Optional[str]],
+                       text: str) -> str:
     """Sends one message and waits for the answer.
 
     Args:
         session: The HTTP session.
         url: The REST webhook URL.
-        sender: The conversation's sender id.
+        sender: The conversation's ``id`` and ``token`` (None until the server
+            issued one); updated from the answer's headers.
         text: The message.
 
     Returns:
         "" on success, else the kind of error (e.g. "http_500", "empty_answer").
     """
-    async with session.post(url, json={"sender": sender, "message": text}) as response:
+    headers = {TOKEN_HEADER: sender["token"]} if sender.get("token") else None
+    async with session.post(url, json={"sender": sender["id"], "message": text}, headers=headers) as response:
+        if ID_HEADER in response.headers:
+            sender.update(id=response.headers[ID_HEADER], token=response.headers.get(TOKEN_HEADER))
         if response.status != 200:
             await response.read()
             return f"http_{response.status}"
@@ -100,12 +115,16 @@ async def run_load(
         while time.monotonic() < window_end:
             conversation = factory(user)
             result.conversations += 1
-            for text in conversation.messages:
+            sender: Dict[str, Optional[str]] = {"id": conversation.sender_id, "token": None}
+            kinds = conversation.kinds or ["typed"] * len(conversation.messages)
+            for text, kind in zip(conversation.messages, kinds, strict=False):
                 sent = time.monotonic()
                 if sent >= window_end:
                     return
+                result.sent_texts.append(text)
+                result.sent_kinds.append(kind)
                 try:
-                    error = await send_message(session, url, conversation.sender_id, text)
+                    error = await send_message(session, url, sender, text)
                 except asyncio.TimeoutError:
                     error = "timeout"
                 except aiohttp.ClientError as exc:
@@ -116,6 +135,7 @@ async def run_load(
                 if sent >= window_start and done <= window_end:
                     if answered:
                         result.latencies_s.append(done - sent)
+                        result.latencies_by_kind.setdefault(kind, []).append(done - sent)
                         result.empty_answers += error == EMPTY_ANSWER
                     else:
                         result.errors[error] = result.errors.get(error, 0) + 1

@@ -23,21 +23,29 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from bench import servers
-from bench.scenarios import load_faq_questions, ours_conversation
+from bench.scenarios import TYPED, load_faq_questions, ours_conversation
 from bench.stats import latency_summary
+from bench.workload import Perturber, load_pool
 from scripts.run import wait_until_up
 
 OUT = servers.ROOT / "bench" / "results" / "profile.md"
 
 
 async def play(agent: object, conversations: int, seed: int) -> List[float]:
-    """Plays ``conversations`` benchmark conversations through ``agent``; returns latencies (s)."""
+    """Plays ``conversations`` benchmark conversations through ``agent``; returns latencies (s).
+
+    Only the typed messages (which no cache can answer) are sent: the profile is of
+    the cache-miss path.
+    """
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-    rng, faq, latencies = random.Random(seed), load_faq_questions(), []
+    rng, faq, pool, latencies = random.Random(seed), load_faq_questions(), load_pool(), []
+    perturber = Perturber(random.Random(seed))
     for user in range(conversations):
-        conversation = ours_conversation(rng, user, faq)
-        for text in conversation.messages:
+        conversation = ours_conversation(rng, user, faq, pool, perturber)
+        typed = [text for text, kind in zip(conversation.messages, conversation.kinds, strict=True)
+                 if kind == TYPED]
+        for text in typed:
             started = time.perf_counter()
             await agent.handle_message(  # type: ignore[attr-defined]
                 UserMessage(text, CollectingOutputChannel(), conversation.sender_id))
@@ -56,7 +64,7 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
     configure_structlog(logging.INFO)
-    install_runtime_patches()  # as `rasa run` does through the channels of credentials.yml
+    install_runtime_patches()  # as `rasa run` does through the first entry of credentials.yml
     endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     await play(agent, warmup, seed=1)
@@ -72,7 +80,8 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
         report.append(f"## Top {top} by {label}\n\n```\n{stream.getvalue().strip()}\n```\n")
     return (
         f"# Profile of one request path: `Agent.handle_message` (model {model.name})\n\n"
-        f"{len(latencies)} messages ({conversations} benchmark conversations, one at a time, after "
+        f"{len(latencies)} typed messages, none repeated ({conversations} benchmark conversations without "
+        f"their button clicks, one at a time, after "
         f"{warmup} warm-up conversations), action server running, in-memory tracker store. "
         f"Under cProfile: median {summary['median_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms per message "
         "(cProfile adds overhead; compare shares, not absolute times).\n\n" + "\n".join(report)

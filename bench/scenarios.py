@@ -14,19 +14,11 @@ from typing import List, Sequence
 
 import yaml
 
+from bench.workload import Perturber
+
 ROOT = Path(__file__).resolve().parent.parent
 FAQ_BUTTONS = ROOT / "data" / "nlu" / "faq_buttons.yml"
 MESSAGES_PER_CONVERSATION = 10
-
-GREETINGS = ("Hallo", "Goedemiddag", "Hoi", "Goedendag")
-OUT_OF_SCOPE = (
-    "Wat voor weer wordt het morgen in Utrecht?",
-    "Kun je een pizza voor me bestellen?",
-    "Wie wint het WK voetbal?",
-)
-GOODBYES = ("Dank u wel, dag!", "Bedankt, doei", "Oke, tot ziens")
-CHECKLIST_BUTTON = '/choose{"flow":"checklist"}'
-CHECKLIST_TYPED_ANSWER = "2"
 
 STOCK_MESSAGES = (
     ("hello", "hi", "hey there", "good morning"),
@@ -50,11 +42,13 @@ class Conversation:
         sender_id: Unique for this conversation, so no two users share a tracker.
         messages: The texts, sent one at a time; the next only after the answer came.
         think_time_s: Pause after each answer before the next message.
+        kinds: Per message, "typed" or "click" (a button's canonical text).
     """
 
     sender_id: str
     messages: List[str] = field(default_factory=list)
     think_time_s: float = 0.0
+    kinds: List[str] = field(default_factory=list)
 
 
 def load_faq_questions(path: Path = FAQ_BUTTONS) -> List[str]:
@@ -68,75 +62,68 @@ def load_faq_questions(path: Path = FAQ_BUTTONS) -> List[str]:
     return questions
 
 
-def add_typo(text: str, rng: random.Random) -> str:
-    """Returns ``text`` with one typo: two neighbouring letters of a word of 4+ letters swapped.
-
-    Args:
-        text: The message.
-        rng: The random source.
-
-    Returns:
-        The changed text (or ``text`` itself if it has no word long enough).
-    """
-    words = text.split(" ")
-    candidates = [index for index, word in enumerate(words) if len(word) >= 4 and word.isalpha()]
-    if not candidates:
-        return text
-    index = rng.choice(candidates)
-    word = words[index]
-    pos = rng.randrange(1, len(word) - 2)
-    words[index] = word[:pos] + word[pos + 1] + word[pos] + word[pos + 2:]
-    return " ".join(words)
-
-
 def new_sender_id(assistant: str, user: int) -> str:
     """Returns a fresh, unique sender id for simulated user ``user``."""
     return f"bench-{assistant}-u{user}-{uuid.uuid4().hex[:12]}"
 
 
-def ours_conversation(
-    rng: random.Random, user: int, faq_questions: Sequence[str], think_time_s: float = 0.0
-) -> Conversation:
-    """Builds one realistic conversation with this assistant.
+# Button clicks per conversation: the page and the messaging channels offer the main
+# topics as buttons, so some messages are the buttons' canonical texts (which repeat,
+# and which the parse cache may answer). Two in ten is an assumption, not a measurement
+# (no real traffic exists); the result file also gives the typed messages alone.
+CLICKS_PER_CONVERSATION = 2
+CLICK_POSITIONS = (1, 5)
+TYPED, CLICK = "typed", "click"
 
-    Greeting, five FAQ questions (two with a typo), the checklist flow started by
-    its button and answered by typing "2", one out-of-scope question, goodbye.
+
+def ours_conversation(
+    rng: random.Random, user: int, faq_questions: Sequence[str], pool: Sequence[str],
+    perturber: Perturber, think_time_s: float = 0.0,
+) -> Conversation:
+    """Builds one conversation with this assistant that no cache can flatter.
+
+    Eight typed messages drawn from ``pool`` (what people wrote, held-out and
+    development sets), each changed a little and never repeated in the run, and
+    two clicks on a topic button (canonical texts) at fixed places.
 
     Args:
         rng: The random source (seeded for repeatable runs).
         user: The simulated user's number.
-        faq_questions: The canonical FAQ questions to pick from.
+        faq_questions: The buttons' canonical FAQ questions.
+        pool: Realistic messages to draw the typed ones from.
+        perturber: Changes each typed message and keeps them unique.
         think_time_s: Pause after each answer.
 
     Returns:
         A conversation of ``MESSAGES_PER_CONVERSATION`` messages.
     """
-    faq = rng.sample(list(faq_questions), 5)
-    messages = [
-        rng.choice(GREETINGS),
-        faq[0],
-        add_typo(faq[1], rng),
-        faq[2],
-        CHECKLIST_BUTTON,
-        CHECKLIST_TYPED_ANSWER,
-        add_typo(faq[3], rng),
-        rng.choice(OUT_OF_SCOPE),
-        faq[4],
-        rng.choice(GOODBYES),
-    ]
-    return Conversation(new_sender_id("ours", user), messages, think_time_s)
+    messages: List[str] = []
+    kinds: List[str] = []
+    for position in range(MESSAGES_PER_CONVERSATION):
+        if position in CLICK_POSITIONS:
+            messages.append(rng.choice(list(faq_questions)))
+            kinds.append(CLICK)
+        else:
+            messages.append(perturber.perturb(rng.choice(list(pool))))
+            kinds.append(TYPED)
+    return Conversation(new_sender_id("ours", user), messages, think_time_s, kinds)
 
 
-def stock_conversation(rng: random.Random, user: int, think_time_s: float = 0.0) -> Conversation:
+def stock_conversation(rng: random.Random, user: int, perturber: Perturber,
+                       think_time_s: float = 0.0) -> Conversation:
     """Builds one conversation that fits the stock ``rasa init`` assistant (greet, moods, bot, bye).
+
+    Every message is changed a little as for this assistant (English fillers), so
+    that the stock assistant, too, sees messages that do not repeat.
 
     Args:
         rng: The random source.
         user: The simulated user's number.
+        perturber: Changes each message and keeps them unique.
         think_time_s: Pause after each answer.
 
     Returns:
         A conversation of ``MESSAGES_PER_CONVERSATION`` messages.
     """
-    messages = [rng.choice(options) for options in STOCK_MESSAGES]
-    return Conversation(new_sender_id("stock", user), messages, think_time_s)
+    messages = [perturber.perturb(rng.choice(options)) for options in STOCK_MESSAGES]
+    return Conversation(new_sender_id("stock", user), messages, think_time_s, [TYPED] * len(messages))

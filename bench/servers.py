@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,22 +13,16 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from bench.procstat import memory_kib
 from runtime.server_env import server_env
+from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT_S = 300.0
 WEBHOOK = "/webhooks/rest/webhook"
-
-
-def free_port() -> int:
-    """Returns a TCP port that is free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # Every server under test: no telemetry, no access log, quiet TensorFlow, no training cache.
@@ -202,14 +196,32 @@ def start_stock(project: Path, workdir: Path) -> RunningAssistant:
     return assistant
 
 
-def start_ours(model: Path, workdir: Path) -> RunningAssistant:
+# The variants of this assistant the benchmark compares (issue 17): as ``make run`` starts
+# it, with the parse cache off, and with every change to Rasa off (stock Rasa running this
+# model and project; custom actions over HTTP to the action server).
+OURS_VARIANTS: Dict[str, Dict[str, str]] = {
+    "ours": {},
+    "ours_nocache": {"PARSE_CACHE_SIZE": "0"},
+    "ours_off": {"RASA_PATCHES": "0"},
+}
+
+
+def start_ours(model: Path, workdir: Path, name: str = "ours") -> RunningAssistant:
     """Starts this assistant as scripts/run.py does (action server + Rasa server, project files).
 
     Both processes start at the same moment; the cold start runs until the first answer.
+    The parse cache logs its counts after every lookup (``PARSE_CACHE_STATS_EVERY=1``), so
+    that each run's hit rate can be read from the server's log (``cache_counts``).
+
+    Args:
+        model: The model to serve.
+        workdir: Folder of the log files.
+        name: One of ``OURS_VARIANTS``.
     """
     port, action_port = free_port(), free_port()
-    env = bench_env(ACTION_PORT=str(action_port), RASA_PORT=str(port))
-    rasa_log, action_log = workdir / "ours-rasa.log", workdir / "ours-actions.log"
+    env = bench_env(ACTION_PORT=str(action_port), RASA_PORT=str(port), PARSE_CACHE_STATS_EVERY="1",
+                    **OURS_VARIANTS[name])
+    rasa_log, action_log = workdir / f"{name}-rasa.log", workdir / f"{name}-actions.log"
     started = time.monotonic()
     with action_log.open("w") as out:
         actions = subprocess.Popen(
@@ -220,7 +232,7 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
             [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
             cwd=ROOT, env=server_env(env), stdout=out, stderr=subprocess.STDOUT)
-    assistant = _single("ours", f"http://127.0.0.1:{port}{WEBHOOK}", proc, [actions],
+    assistant = _single(name, f"http://127.0.0.1:{port}{WEBHOOK}", proc, [actions],
                         [rasa_log, action_log])
     try:
         first_answer(assistant.url, proc, "Hallo")
@@ -231,6 +243,31 @@ def start_ours(model: Path, workdir: Path) -> RunningAssistant:
     return assistant
 
 
+
+
+def cache_counts(logs: Sequence[Path]) -> Optional[Tuple[int, int]]:
+    """The parse cache's latest hit and miss counts in the logs, summed over the server processes.
+
+    Args:
+        logs: Log files of the assistant's processes (one count line per lookup, see ``start_ours``).
+
+    Returns:
+        ``(hits, misses)``, or None when no log has a count line (no cache, or the cache is off).
+    """
+    pattern = re.compile(r"parse cache: (\d+) hits, (\d+) misses")
+    total: Optional[Tuple[int, int]] = None
+    for log in logs:
+        if not log.exists():
+            continue
+        last = None
+        with log.open("r", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                match = pattern.search(line)
+                if match:
+                    last = (int(match.group(1)), int(match.group(2)))
+        if last is not None:
+            total = last if total is None else (total[0] + last[0], total[1] + last[1])
+    return total
 
 
 CLUSTER_ENDPOINTS = {"postgres": ROOT / "deploy" / "endpoints.cluster.yml",
@@ -260,7 +297,7 @@ def start_cluster(model: Path, workdir: Path, instances: int, store: str = "post
     settings = ClusterSettings(state_dir=state_dir, log_dir=log_dir, model=model, instances=instances,
                                port=free_port(), rate_per_s=1_000_000, burst=100_000,
                                endpoints=CLUSTER_ENDPOINTS[store],
-                               extra_env=dict(SERVER_SETTINGS))
+                               extra_env={**SERVER_SETTINGS, "PARSE_CACHE_STATS_EVERY": "1"})
     cluster = Cluster(settings)
     url = f"{cluster.url}{WEBHOOK}"
     try:

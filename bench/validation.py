@@ -73,7 +73,7 @@ def measure(runs: int, calls: int) -> Dict[str, Dict[str, List[float]]]:
 
     from runtime import patches, validation
 
-    stock = patches.original("_validate_action_result")
+    stock = patches.original("RemoteAction._validate_action_result")
     prebuilt = validation.validate_action_result
     action = RemoteAction("action_x", None)
     results: Dict[str, Dict[str, List[float]]] = {}

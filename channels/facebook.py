@@ -28,7 +28,6 @@ from channels.signatures import facebook_valid, secret_equal
 from channels.split import MESSENGER_LIMIT
 
 logger = logging.getLogger(__name__)
-DEFAULT_API_BASE = "https://graph.facebook.com/v19.0"
 MAX_QUICK_REPLIES = 13
 MAX_QUICK_REPLY_TITLE = 20
 
@@ -115,7 +114,7 @@ class FacebookInput(MessagingInput):
 
     def __init__(self, settings: Optional[Dict[str, str]], store: Optional[KeyValueStore] = None) -> None:
         super().__init__(settings, store)
-        self.api_base = config.optional_setting("FACEBOOK_API_BASE", DEFAULT_API_BASE)
+        self.api_base = config.optional_setting("FACEBOOK_API_BASE")
         if settings is not None:
             self.sender = HttpSender(self.name())
 

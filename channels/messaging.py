@@ -34,7 +34,6 @@ from channels.outbound import HttpSender
 from channels.signatures import pseudonym
 from channels.split import split_text
 from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +185,7 @@ class MessagingInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """The webhook routes; a channel that is off answers 404 on its webhook.
 
-        Also adds the log redaction filter (``privacy.logs``) and the runtime patches (``runtime``).
+        Also adds the log redaction filter (``privacy.logs``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -195,7 +194,6 @@ class MessagingInput(InputChannel):
             The Sanic blueprint (mounted at ``/webhooks/<name>/``).
         """
         install_log_redaction()
-        install_runtime_patches()
         blueprint = Blueprint(f"channel_{self.name()}", __name__)
         transport.harden(blueprint)
         if not self.enabled:

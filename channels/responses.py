@@ -16,6 +16,7 @@ from typing import Any, Dict, FrozenSet, Mapping, Optional, Set
 
 from rasa.shared.core.domain import Domain
 
+from operations.control import operator_message
 from privacy.inbound import COMMAND_PREFIX
 
 PROJECT_DOMAIN = Path(__file__).resolve().parent.parent / "domain"
@@ -55,7 +56,8 @@ def response_message(key: str, domain: Optional[Domain] = None,
             the default, Dutch.
 
     Returns:
-        A copy of the response variation (text, and buttons if any).
+        A copy of the response variation (text, and buttons if any), with the
+        operators' override of it if any (``operations/``: as every other answer).
 
     Raises:
         KeyError: Neither domain has the response.
@@ -65,7 +67,7 @@ def response_message(key: str, domain: Optional[Domain] = None,
         if responses.get(key):
             message = copy.deepcopy(_variation(responses[key], language))
             message.pop("condition", None)
-            return message
+            return operator_message(key, message, language)
     raise KeyError(key)
 
 

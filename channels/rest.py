@@ -2,7 +2,11 @@
 
 Same request and answer format as Rasa's ``RestInput``: POST
 ``{"sender": "...", "message": "..."}``, answer a JSON list of bot messages.
-Differences: the message is checked and redacted before Rasa sees it; a body
+Differences: the server issues the conversation id (``channels.sessions``):
+every answer names it in ``X-Conversation-Id`` with a token in
+``X-Conversation-Token``; a ``sender`` continues a conversation only with its
+token (that header, or ``"token"`` in the body), otherwise the message starts a
+new conversation. The message is checked and redacted before Rasa sees it; a body
 that is not a JSON object, nested too deeply or with a bad sender or metadata
 gets HTTP 400, a body or metadata that is too large HTTP 413
 (``channels.limits``), instead of a server error; the ``stream`` option is not
@@ -25,8 +29,8 @@ from sanic.response import HTTPResponse
 from channels import transport
 from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata, parse_json_object
+from channels.sessions import TOKEN_HEADER, ConversationTokens
 from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
@@ -95,10 +99,10 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Defines the health and webhook routes; also installs log redaction and the runtime patches.
+        """Defines the health and webhook routes; also installs log redaction.
 
-        The log redaction filter is ``privacy.logs``; the patches of the action-server calls are
-        ``runtime`` (Rasa builds the routes at server start, in the server process).
+        The log redaction filter is ``privacy.logs`` (Rasa builds the routes at server start, in
+        the server process).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -107,8 +111,8 @@ class SafeRestInput(RestInput):
             The Sanic blueprint.
         """
         install_log_redaction()
-        install_runtime_patches()
         limits = Limits.from_settings()
+        tokens = ConversationTokens.from_settings()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
         transport.harden(webhook)
 
@@ -123,15 +127,17 @@ class SafeRestInput(RestInput):
                 metadata = checked_metadata(body.get("metadata"), limits)
             except InputRejected as rejected:
                 return response.json({"error": rejected.reason}, status=rejected.status)
-            sender = valid_sender(body.get("sender"))
-            if sender is None:
+            sender = body.get("sender")
+            if sender is not None and valid_sender(sender) is None:
                 return response.json({"error": "Invalid sender."}, status=400)
+            conversation = tokens.resume(sender, request.headers.get(TOKEN_HEADER) or body.get("token"))
             channel_name = body.get("input_channel")
             guard = MessageGuard(lambda: _agent_domain(request), lambda: _agent_ready(request))
             collector = CollectingOutputChannel()
-            await guard.handle(body.get("message"), collector, sender, on_new_message,
+            await guard.handle(body.get("message"), collector, conversation.id, on_new_message,
                                input_channel=channel_name if isinstance(channel_name, str) else self.name(),
                                metadata=metadata)
-            return response.json(collector.messages, status=200 if _agent_ready(request) else 503)
+            return response.json(collector.messages, status=200 if _agent_ready(request) else 503,
+                                 headers=conversation.headers())
 
         return webhook

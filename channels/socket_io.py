@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import uuid
 from typing import Any, Dict, FrozenSet, Optional
 
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -15,11 +14,10 @@ from channels import config, transport
 from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata
 from channels.responses import response_message
-from channels.rest import valid_sender
+from channels.sessions import ConversationTokens
 from channels.web_security import origin_allowed
 from privacy.inbound import RESPONSE_UNREADABLE
 from privacy.logs import install_log_redaction
-from runtime import install as install_runtime_patches
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +26,15 @@ LANGUAGE_CODES = ("nl", "en")
 # ``switchCommand``): passed to Rasa as the command it is, not as plain text.
 LANGUAGE_COMMANDS: FrozenSet[str] = frozenset(
     f'/change_language{{"language":"{code}"}}' for code in LANGUAGE_CODES)
+
+# Where a connection's confirmed session id is kept (python-socketio's per-connection session).
+SESSION_KEY = "conversation_id"
+
+
+async def _maybe_await(result: Any) -> None:
+    """Awaits ``result`` when python-socketio returned a coroutine (version 5 does for rooms)."""
+    if inspect.isawaitable(result):
+        await result
 
 
 class SafeSocketIOInput(SocketIOInput):
@@ -45,9 +52,15 @@ class SafeSocketIOInput(SocketIOInput):
       "Ik kan uw bericht niet lezen" instead of failing in the server.
     - ``session_request`` with ``session_persistence: true`` is repaired: Rasa
       3.6 calls python-socketio 5's ``enter_room`` without awaiting it, so the
-      client never joined its session room and received no answers. A session
-      id that is not a valid sender id (too long, control characters) is
-      replaced by a fresh one.
+      client never joined its session room and received no answers.
+    - The server issues the session id (``channels.sessions``):
+      ``session_request`` continues a session only with ``{"session_id": ...,
+      "session_token": ...}`` as ``session_confirm`` last gave them; any other
+      id, or a missing, forged or expired token, gets a new session.
+      ``session_confirm`` sends ``{"session_id": ..., "session_token": ...}``
+      (what Rasa's web widget reads too). A message belongs to the session its
+      connection was confirmed for, whatever ``session_id`` it names; before a
+      confirmed ``session_request`` it is ignored.
     """
 
     @classmethod
@@ -58,8 +71,8 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Builds Rasa's socket.io blueprint around a guarded message handler.
 
-        Also adds the log redaction filter (``privacy.logs``), the runtime patches
-        (``runtime``) and the transport hardening (``channels.transport``).
+        Also adds the log redaction filter (``privacy.logs``) and the transport
+        hardening (``channels.transport``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -68,9 +81,9 @@ class SafeSocketIOInput(SocketIOInput):
             The Sanic blueprint.
         """
         install_log_redaction()
-        install_runtime_patches()
         self._app: Optional[Any] = None
         limits = Limits.from_settings()
+        tokens = ConversationTokens.from_settings()
         origins = config.allowed_origins()
         guard = MessageGuard(self._agent_domain, self._agent_ready)
         # Rasa's own user_uttered handler is replaced below; it gets the guarded one all the same.
@@ -85,24 +98,27 @@ class SafeSocketIOInput(SocketIOInput):
             self._app = app
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: Optional[Dict] = None, *_: Any) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id")
-            if not isinstance(session_id, str) or valid_sender(session_id) is None:
-                session_id = uuid.uuid4().hex
+            conversation = tokens.resume(data.get("session_id"), data.get("session_token"))
+            if not conversation.resumed and data.get("session_id") is not None:
+                logger.info("socket.io: session id without a valid token: new session")
+            previous = await self._confirmed_session(sid)
             if self.session_persistence:
-                entered = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(entered):
-                    await entered
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+                if previous is not None and previous != conversation.id:
+                    await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+                await _maybe_await(sio.enter_room(sid, conversation.id, namespace=self.namespace))
+            await sio.save_session(sid, {SESSION_KEY: conversation.id}, namespace=self.namespace)
+            confirm = {"session_id": conversation.id, "session_token": conversation.token}
+            await sio.emit("session_confirm", confirm, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
             output = SocketIOOutput(sio, self.bot_message_evt)
             data = data if isinstance(data, dict) else {}
-            sender_id = self._sender_id(sid, data)
+            sender_id = await self._confirmed_session(sid) if self.session_persistence else sid
             if sender_id is None:
-                logger.warning("socket.io: message without a valid session id ignored")
+                logger.warning("socket.io: message before a confirmed session ignored")
                 return
             try:
                 metadata = checked_metadata(data.get(self.metadata_key), limits)
@@ -116,12 +132,13 @@ class SafeSocketIOInput(SocketIOInput):
 
         return blueprint
 
-    def _sender_id(self, sid: str, data: Dict[str, Any]) -> Optional[str]:
-        """The conversation id: the checked session id with session persistence, else the sid."""
-        if not self.session_persistence:
-            return sid
-        session_id = data.get("session_id")
-        return valid_sender(session_id) if isinstance(session_id, str) else None
+    async def _confirmed_session(self, sid: str) -> Optional[str]:
+        """The session id last confirmed to this connection, or None."""
+        try:
+            saved = await self.sio.get_session(sid, namespace=self.namespace)
+        except KeyError:  # the connection is gone
+            return None
+        return saved.get(SESSION_KEY) if isinstance(saved, dict) else None
 
     async def _send_unreadable(self, output: SocketIOOutput, sender_id: str) -> None:
         """Answers "Ik kan uw bericht niet lezen" (Dutch: the page's language is not known here)."""

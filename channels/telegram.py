@@ -29,7 +29,6 @@ from channels.signatures import telegram_valid
 from channels.split import TELEGRAM_LIMIT
 
 logger = logging.getLogger(__name__)
-DEFAULT_API_BASE = "https://api.telegram.org"
 START_COMMAND = "/start"
 GREET_COMMAND = "/greet"
 # What Telegram allows as secret_token.
@@ -94,7 +93,7 @@ class TelegramInput(MessagingInput):
         if settings is not None and not SECRET_TOKEN_RE.match(settings["TELEGRAM_SECRET_TOKEN"]):
             raise ValueError("channel telegram: TELEGRAM_SECRET_TOKEN may only hold A-Z, a-z, 0-9, _ and - "
                              "(1 to 256 characters)")
-        self.api_base = config.optional_setting("TELEGRAM_API_BASE", DEFAULT_API_BASE)
+        self.api_base = config.optional_setting("TELEGRAM_API_BASE")
         if settings is not None:
             self.sender = HttpSender(self.name())
 

@@ -29,7 +29,6 @@ from channels.signatures import twilio_valid
 from channels.split import TWILIO_LIMIT
 
 logger = logging.getLogger(__name__)
-DEFAULT_API_BASE = "https://api.twilio.com"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
@@ -88,8 +87,8 @@ class TwilioInput(MessagingInput):
 
     def __init__(self, settings: Optional[Dict[str, str]], store: Optional[KeyValueStore] = None) -> None:
         super().__init__(settings, store)
-        self.api_base = config.optional_setting("TWILIO_API_BASE", DEFAULT_API_BASE)
-        self.public_url = config.optional_setting("TWILIO_WEBHOOK_URL", "") or None
+        self.api_base = config.optional_setting("TWILIO_API_BASE")
+        self.public_url = config.optional_setting("TWILIO_WEBHOOK_URL") or None
         if settings is not None:
             self.sender = HttpSender(self.name(), auth=aiohttp.BasicAuth(
                 settings["TWILIO_ACCOUNT_SID"], settings["TWILIO_AUTH_TOKEN"]))

@@ -42,7 +42,6 @@ import asyncio
 import contextvars
 import json
 import logging
-import os
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -52,13 +51,11 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+import settings
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_LIFETIME_S = 60.0
-DEFAULT_TURN_TIMEOUT_S = 20.0
-DEFAULT_QUEUE_TIMEOUT_S = 20.0
-DEFAULT_POLL_S = 0.05
 DEFAULT_SOCKET_TIMEOUT_S = 3.0
 
 
@@ -109,10 +106,10 @@ def check_turn(conversation_id: str, now: Optional[float] = None) -> None:
         raise TurnTimeout("the turn ran past its deadline; not saved")
 
 
-def _number(config: dict, key: str, env: str, default: float) -> float:
+def _number(config: dict, key: str, env: str) -> float:
     raw = config.pop(key, None)
     if raw is None:
-        raw = os.environ.get(env) or default
+        return float(settings.get(env))
     value = float(raw)
     if value <= 0:
         raise ValueError(f"lock store: {key} must be positive, not {raw!r}")
@@ -138,10 +135,10 @@ class SafeRedisLockStore(RedisLockStore):
         config = dict(endpoint_config.kwargs) if endpoint_config else {}
         config.update(kwargs)
         host = config.pop("host", None) or (endpoint_config.url if endpoint_config else None) or "localhost"
-        self.lifetime_s = _number(config, "lifetime_s", "TICKET_LOCK_LIFETIME", DEFAULT_LIFETIME_S)
-        self.turn_timeout_s = _number(config, "turn_timeout_s", "TURN_TIMEOUT_S", DEFAULT_TURN_TIMEOUT_S)
-        self.queue_timeout_s = _number(config, "queue_timeout_s", "QUEUE_TIMEOUT_S", DEFAULT_QUEUE_TIMEOUT_S)
-        self.poll_s = _number(config, "poll_s", "LOCK_POLL_S", DEFAULT_POLL_S)
+        self.lifetime_s = _number(config, "lifetime_s", "TICKET_LOCK_LIFETIME")
+        self.turn_timeout_s = _number(config, "turn_timeout_s", "TURN_TIMEOUT_S")
+        self.queue_timeout_s = _number(config, "queue_timeout_s", "QUEUE_TIMEOUT_S")
+        self.poll_s = _number(config, "poll_s", "LOCK_POLL_S")
         if self.turn_timeout_s * 3 > self.lifetime_s:
             raise ValueError(f"lock store: turn_timeout_s ({self.turn_timeout_s}) must be at most a third "
                              f"of the lock lifetime ({self.lifetime_s})")

@@ -2,7 +2,8 @@
 
 What nginx exposes, and nothing else (everything else is 404):
 
-* ``/``, ``/privacy``, ``/privacy/en``, ``/static/``: the web page, served from webchat/static;
+* ``/``, ``/privacy``, ``/privacy/en``, ``/toegankelijkheid``, ``/toegankelijkheid/en``, ``/static/``:
+  the web page, served from webchat/static with its pages filled in (``webchat.pages``);
 * ``/socket.io/``: the page's socket.io traffic, sticky per client address
   (``ip_hash``), websocket upgrade included;
 * ``/webhooks/rest/webhook`` and the messaging channels' webhooks
@@ -12,7 +13,8 @@ What nginx exposes, and nothing else (everything else is 404):
   lock store), trying the next instance when one does not answer.
 
 Every request counts against a rate limit per client address; bodies are
-capped; security headers go on every answer; no access log is written (it
+capped; security headers go on every answer (the same as the Python servers'
+``channels.web_security.COMMON_HEADERS``, plus HSTS); no access log is written (it
 would hold client addresses). Rasa's HTTP API and the action server are not
 proxied at all.
 """
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from typing import Sequence
+
+from channels.web_security import COMMON_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -82,6 +86,7 @@ def render(settings: NginxSettings) -> str:
         webhook_rate=settings.webhook_rate_per_s,
         max_body=settings.max_body,
         static=str(settings.static_dir).rstrip("/") + "/",
+        permissions_policy=COMMON_HEADERS["Permissions-Policy"],
     )
 
 

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import settings
 from cluster.nginx import STATIC, NginxSettings, write_config
 from cluster.services import Nginx, Postgres, Redis, Service, free_port
 from runtime.server_env import server_env
+from webchat.pages import render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -129,7 +131,7 @@ def prepare_state_dir(state_dir: Path) -> None:
 
 
 def publish_page(source: Path, target: Path) -> Path:
-    """Copies the web page to the folder nginx serves, readable by nginx's worker user.
+    """Copies the web page, its pages filled in, to the folder nginx serves, readable by nginx's workers.
 
     nginx's workers do not run as the user who started it when that is root,
     and the clone may lie in a folder they cannot enter; a copy with modes
@@ -144,6 +146,9 @@ def publish_page(source: Path, target: Path) -> Path:
     """
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, copy_function=shutil.copyfile)
+    # The pages themselves are filled in from the settings and the content (webchat.pages).
+    for name, html in render_pages().items():
+        (target / name).write_text(html, encoding="utf-8")
     for folder, _, files in os.walk(target):
         os.chmod(folder, 0o755)
         for name in files:
@@ -152,14 +157,23 @@ def publish_page(source: Path, target: Path) -> Path:
 
 
 def load_secrets(state_dir: Path) -> Dict[str, str]:
-    """Returns the database and Redis passwords, created on first use (file mode 0600)."""
+    """Returns the database and Redis passwords and the session secret, created on first use (file mode 0600).
+
+    The session secret signs the conversation tokens (``SESSION_SECRET``,
+    ``channels.sessions``): every instance needs the same one, and keeping it
+    lets conversations go on after the cluster restarts.
+    """
     path = state_dir / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    state_dir.mkdir(parents=True, exist_ok=True)
-    values = {"db_password": secrets.token_urlsafe(24), "redis_password": secrets.token_urlsafe(24)}
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(values), encoding="utf-8")
+    values = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    wanted = {"db_password": lambda: secrets.token_urlsafe(24),
+              "redis_password": lambda: secrets.token_urlsafe(24),
+              "session_secret": lambda: secrets.token_hex(32)}
+    missing = [name for name in wanted if name not in values]
+    if missing:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        values.update({name: wanted[name]() for name in missing})
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(values), encoding="utf-8")
     return values
 
 
@@ -286,7 +300,11 @@ class Cluster:
             "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
             # The action server answers only the instances (runtime.action_server, runtime.action_token).
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+            # All instances sign and check the conversation tokens with one key (channels.sessions).
+            "SESSION_SECRET": (settings.get("SESSION_SECRET") or "").strip() or secret["session_secret"],
         })
+        # The page is served by nginx: its origin may open socket.io (channels.config.allowed_origins).
+        env.setdefault("ALLOWED_ORIGINS", f"http://localhost:{s.port},http://127.0.0.1:{s.port}")
         env.update(s.extra_env)
         return env
 

@@ -18,14 +18,9 @@ import time
 from pathlib import Path
 from typing import IO, List, Optional, Sequence
 
+from tests.ports import free_port  # noqa: F401 - also used by importers of this module
+
 START_TIMEOUT_S = 60.0
-
-
-def free_port() -> int:
-    """Returns a TCP port that is free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def find_binary(binary: str, extra_globs: Sequence[str] = ()) -> Optional[str]:

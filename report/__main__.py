@@ -15,16 +15,16 @@ The period defaults to the last 30 days. See docs/report.md.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
 import sqlalchemy as sa
 
+import settings
 from report import charts, export, page
 from report.conversations import conversations_of
-from report.load import DB_ENV, DEFAULT_DB, display_url, senders_events, url_from_argument, url_from_endpoints
+from report.load import DB_ENV, display_url, senders_events, url_from_argument, url_from_endpoints
 from report.metrics import Metrics, compute, load_topic_keys
 from report.period import DEFAULT_TIMEZONE, Period, make_period
 
@@ -37,7 +37,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--db", default=None,
-                        help=f"SQLAlchemy URL or SQLite file (default ${DB_ENV}, else {DEFAULT_DB})")
+                        help=f"SQLAlchemy URL or SQLite file (default ${DB_ENV}, else "
+                             f"{settings.setting(DB_ENV).default})")
     source.add_argument("--endpoints", default=None, help="endpoints file with an SQL tracker store")
     parser.add_argument("--from", dest="first", default="",
                         help="first day, YYYY-MM-DD (default: 29 days before --to)")
@@ -52,7 +53,7 @@ def database_url(args: argparse.Namespace) -> str:
     """The database to read, from ``--endpoints``, ``--db``, $REPORT_DB or the default."""
     if args.endpoints:
         return url_from_endpoints(args.endpoints)
-    return url_from_argument(args.db or os.environ.get(DB_ENV) or DEFAULT_DB)
+    return url_from_argument(args.db or settings.get(DB_ENV))
 
 
 def build(url: str, period: Period) -> Metrics:

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from report.period import Period
 
-DEFAULT_DB = "sqlite:///conversations.db"
 DB_ENV = "REPORT_DB"
 
 EVENTS = sa.table(

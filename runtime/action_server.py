@@ -12,8 +12,8 @@ when the actions do not run in the Rasa server (``ACTIONS_IN_PROCESS=0``):
 - Request headers have ``HTTP_HEADER_TIMEOUT_S`` from their first byte, as on
   the Rasa server (``channels.transport``).
 
-Only the Rasa SDK, Sanic and this module are needed (the actions image copies
-``runtime/action_server.py`` next to ``actions/``).
+Only the Rasa SDK, Sanic, ``settings/`` and this module are needed (the actions image
+copies ``runtime/action_server.py`` and ``settings/`` next to ``actions/``).
 """
 
 from __future__ import annotations
@@ -21,26 +21,24 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 from typing import Any, Mapping, Optional, Sequence
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import settings
+
 logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 HOST_ENV = "ACTION_HOST"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5055
 OPEN_PATHS = frozenset({"/health"})
-DEFAULT_HEADER_TIMEOUT_S = 10.0
 
 
 def token(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
     """The shared secret of the Rasa server and the action server (``ACTION_SERVER_TOKEN``), or None."""
-    return (os.environ if environ is None else environ).get(TOKEN_ENV, "").strip() or None
+    return settings.get(TOKEN_ENV, environ)
 
 
 def authorised(header: Optional[str], expected: str) -> bool:
@@ -90,29 +88,21 @@ def create_app(package: str = "actions", expected_token: Optional[str] = None) -
     return app
 
 
-def _header_timeout_s(environ: Mapping[str, str]) -> float:
-    try:
-        value = float(environ.get("HTTP_HEADER_TIMEOUT_S", "") or DEFAULT_HEADER_TIMEOUT_S)
-    except ValueError:
-        return DEFAULT_HEADER_TIMEOUT_S
-    return value if value > 0 else DEFAULT_HEADER_TIMEOUT_S
-
-
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Starts the action server (``--port``, ``--actions``, ``--debug``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # The rasa-sdk image's own entrypoint took "start"; a chart that still passes it works too.
     parser.add_argument("command", nargs="?", choices=["start"], help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", DEFAULT_PORT)))
+    parser.add_argument("--port", type=int, default=settings.get("ACTION_PORT"))
     parser.add_argument("--actions", default="actions")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
                         format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     expected = token()
-    host = os.environ.get(HOST_ENV, "").strip() or DEFAULT_HOST
+    host = settings.get(HOST_ENV)
     app = create_app(args.actions, expected)
-    app.config.REQUEST_TIMEOUT = _header_timeout_s(os.environ)
+    app.config.REQUEST_TIMEOUT = settings.get("HTTP_HEADER_TIMEOUT_S")
     _install_deadline_patch()
     logger.info("action server on http://%s:%d, %s", host, args.port,
                 "token required" if expected else f"no token ({TOKEN_ENV} unset)")

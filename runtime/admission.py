@@ -31,17 +31,18 @@ import asyncio
 import contextlib
 import contextvars
 import logging
-import os
 import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Deque, Mapping, Optional, TypeVar
 
+import settings
+
 logger = logging.getLogger(__name__)
 
 LIMIT_VARIABLE = "MAX_CONCURRENT_MESSAGES"
-DEFAULT_LIMIT = 4
-MAX_LIMIT = 1000
+DEFAULT_LIMIT = settings.setting(LIMIT_VARIABLE).default
+MAX_LIMIT = settings.setting(LIMIT_VARIABLE).high
 # A call to the action server that takes longer gives its place back (normal calls take 5-20 ms).
 SLOW_CALL_S = 0.25
 
@@ -56,20 +57,9 @@ def configured_limit(environ: Optional[Mapping[str, str]] = None) -> int:
         environ: Environment to read; ``os.environ`` when None.
 
     Returns:
-        A whole number between 0 and ``MAX_LIMIT``; the default for a value that is not one.
+        A whole number between 0 and ``MAX_LIMIT``; the default for a value that is not one (logged).
     """
-    raw = (os.environ if environ is None else environ).get(LIMIT_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_LIMIT
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_LIMIT:
-        logger.warning("%s=%r is not a whole number from 0 to %d; using %d",
-                       LIMIT_VARIABLE, raw, MAX_LIMIT, DEFAULT_LIMIT)
-        return DEFAULT_LIMIT
-    return value
+    return int(settings.get(LIMIT_VARIABLE, environ))
 
 
 class _Places:

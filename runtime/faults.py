@@ -18,17 +18,18 @@ and a form stays active. ``guarded_run`` wraps ``RemoteAction.run``:
   message) keep stock behaviour (``RasaException``, logged and ignored by Rasa), so
   an action server outage never adds an apology to an answer that needs no action.
 
-FAQ answers (``utter_faq``) and other responses never call the action server, and
-neither does the feedback question after them: the server decides it itself
-(``runtime.local_actions``, which runs before this wrapper).
+FAQ answers (``utter_faq``) and other responses need no custom action. With
+``ACTIONS_IN_PROCESS=1`` the custom actions run in the server
+(``runtime.inprocess_actions``) inside this same wrapper.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, List, Mapping, Optional, Set
+
+import settings
 
 if TYPE_CHECKING:
     from rasa.core.channels.channel import OutputChannel
@@ -41,9 +42,9 @@ logger = logging.getLogger(__name__)
 
 RESPONSE = "utter_action_unavailable"
 TIMEOUT_ENV = "ACTION_TIMEOUT_S"
-DEFAULT_TIMEOUT_S = 1.5
-# Well below Rasa's conversation lock lifetime (60 s): a quarter of it.
-MAX_TIMEOUT_S = 15.0
+# Default 1.5 s; at most 15 s, a quarter of Rasa's conversation lock lifetime (60 s): settings/catalogue.py.
+DEFAULT_TIMEOUT_S = settings.setting(TIMEOUT_ENV).default
+MAX_TIMEOUT_S = settings.setting(TIMEOUT_ENV).high
 # Slots of the next-steps flows that are not form slots (actions/flows.py FLOW_SLOTS);
 # cleared with the forms' own slots when a call fails, as the closing actions would.
 FLOW_SLOTS = ("flow", "flow_exit")
@@ -54,7 +55,7 @@ _timeout_s = DEFAULT_TIMEOUT_S
 
 
 def timeout_from_env(environ: Optional[Mapping[str, str]] = None) -> float:
-    """Reads ``ACTION_TIMEOUT_S``; a missing, invalid or out-of-range value gives the default.
+    """Reads ``ACTION_TIMEOUT_S``; a missing, invalid or out-of-range value gives the default (logged).
 
     Args:
         environ: The environment; ``os.environ`` when None.
@@ -62,18 +63,7 @@ def timeout_from_env(environ: Optional[Mapping[str, str]] = None) -> float:
     Returns:
         Seconds, more than 0 and at most ``MAX_TIMEOUT_S``.
     """
-    raw = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT_S
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= MAX_TIMEOUT_S:
-        logger.warning("%s=%r is not a number of seconds above 0 and at most %s; using %s",
-                       TIMEOUT_ENV, raw, MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S)
-        return DEFAULT_TIMEOUT_S
-    return value
+    return float(settings.get(TIMEOUT_ENV, environ))
 
 
 def configure(timeout_s: Optional[float] = None) -> float:

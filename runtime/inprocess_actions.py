@@ -12,7 +12,8 @@ behind the action server's ``/webhook``) and treats its answer as
 ``_utter_responses``, events through ``deserialise_events`` (the JSON-schema check
 of a foreign server's answer is left out, see ``in_process_run``). The time limit and
 the apology of ``runtime.faults`` apply as before (an action that raises is a
-failed call). ``ACTIONS_IN_PROCESS=0`` sends every call to the action server again.
+failed call). ``ACTIONS_IN_PROCESS=0`` sends every call to the action server again:
+one way per deployment, chosen when ``runtime.patches`` installs the changes.
 
 Isolation: the request body is made from the tracker for this one call, but
 the latest message and the slot values in it are the tracker's own objects, and
@@ -24,9 +25,11 @@ checks that running every action leaves tracker and domain unchanged).
 from __future__ import annotations
 
 import copy
+import importlib
 import logging
-import os
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional
+
+import settings
 
 if TYPE_CHECKING:
     from rasa.core.channels.channel import OutputChannel
@@ -41,8 +44,6 @@ logger = logging.getLogger(__name__)
 
 ENV = "ACTIONS_IN_PROCESS"
 PACKAGE = "actions"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -54,12 +55,7 @@ def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
     Returns:
         Whether the Rasa server runs the custom actions itself.
     """
-    raw = (os.environ if environ is None else environ).get(ENV, "").strip().lower()
-    if raw in _FALSE:
-        return False
-    if raw and raw not in _TRUE:
-        logger.warning("%s=%r is not 1 or 0; running the actions in the server", ENV, raw)
-    return True
+    return bool(settings.get(ENV, environ))
 
 
 class ActionsUnavailable(RuntimeError):
@@ -97,7 +93,14 @@ class InProcessActions:
 
             executor = ActionExecutor()
             try:
+                # Imported here first, so that the reason (e.g. the guidance registry's
+                # problems, actions/__init__.py) is in the one log line of ``preload``.
+                importlib.import_module(self.package)
                 executor.register_package(self.package)
+            except ImportError as error:
+                reason = " ".join(line.strip() for line in str(error).splitlines())  # one log line
+                self._error = f"{self.package}/ could not be imported: {reason}"
+                raise ActionsUnavailable(self._error) from error
             # The SDK logs an ImportError with its traceback and calls sys.exit(1), which
             # would end the whole Rasa server here (FAQ answers included).
             except (SystemExit, Exception) as error:  # noqa: BLE001
@@ -114,25 +117,6 @@ class InProcessActions:
             ActionsUnavailable: The package could not be imported.
         """
         return frozenset(self.executor.actions)
-
-    def runs(self, action_name: str) -> bool:
-        """Whether this process runs ``action_name``: switched on, and one of the package's actions.
-
-        When the package could not be imported every action counts as the
-        package's, so that its call fails at once into the apology.
-
-        Args:
-            action_name: The action's name.
-
-        Returns:
-            True when the action runs in this process.
-        """
-        if not enabled():
-            return False
-        try:
-            return action_name in self.executor.actions  # a dictionary look-up per action call
-        except ActionsUnavailable:
-            return True
 
     async def call(self, body: Dict[str, Any], action_name: str) -> Dict[str, Any]:
         """Runs one action call; errors become the exceptions ``RemoteAction.run`` raises for HTTP errors.
@@ -234,29 +218,4 @@ def in_process_run(actions: InProcessActions) -> RunMethod:
         bot_messages = await self._utter_responses(responses, output_channel, nlg, tracker)
         return list(bot_messages) + rasa_events.deserialise_events(response.get("events", []))
 
-    return run
-
-
-def route(in_process: RunMethod, remote: RunMethod, actions: InProcessActions) -> RunMethod:
-    """Wraps ``RemoteAction.run``: the package's actions run in this process, any other over HTTP.
-
-    ``ACTIONS_IN_PROCESS`` is read at every call (a dictionary look-up), so a
-    test or an operator's restart with another value needs no other change.
-
-    Args:
-        in_process: The ``run`` for the actions of the package (guarded by ``runtime.faults``).
-        remote: The ``run`` over HTTP (guarded, and outside the admission limit while slow).
-        actions: The package's actions.
-
-    Returns:
-        The replacement ``run``.
-    """
-
-    async def run(self: Any, output_channel: OutputChannel, nlg: NaturalLanguageGenerator,
-                  tracker: DialogueStateTracker, domain: Domain) -> List[Event]:
-        """Runs the action in this process when it is one of the package's, else through the action server."""
-        chosen = in_process if actions.runs(self.name()) else remote
-        return await chosen(self, output_channel, nlg, tracker, domain)
-
-    run.__wrapped__ = remote  # type: ignore[attr-defined]
     return run

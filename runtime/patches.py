@@ -1,265 +1,391 @@
-"""Installs the runtime patches into Rasa 3.6.x (checked against 3.6.21), only on that series.
+"""The one place where Rasa 3.6 is changed: a list of changes, installed all or nothing, and undone.
 
-Why: see ``runtime/__init__.py``. The patches replace two members of
-``rasa.core.actions.action.RemoteAction``: ``_validate_action_result``
-(``runtime.validation``) and ``run`` (``runtime.local_actions`` first, then
-``runtime.inprocess_actions``, which runs the actions of ``actions/`` in the
-server, or, for any other action or with ``ACTIONS_IN_PROCESS=0``, the
-original ``run`` inside ``runtime.admission`` and ``runtime.faults``). They also
-wrap ``RasaModel.load`` and ``SpacyNLP.load_model`` (``runtime.model_load``),
-``rasa.core.run.load_agent_on_start`` (``runtime.gc_freeze``),
-``MessageProcessor`` (``runtime.parse_cache``, ``runtime.admission``, ``runtime.turn_cap``) and
-``Event.resolve_by_type`` (``runtime.event_types``). Installing twice changes
-nothing. ``RASA_PATCHES=0`` is the switch that turns all of them off. On another
-Rasa version, or when a member is missing, nothing is patched and a warning is
-logged: the assistant then behaves as stock Rasa.
+Each entry of ``CHANGES`` names one member of Rasa (``module:Class.member``),
+the function that builds its replacement from Rasa's own, the other Rasa and
+rasa-sdk names the replacement relies on, and, where a setting can turn it
+off, when it is active. ``runtime/README.md`` says for each what it replaces,
+why, what it gained and how it is tested.
+
+``install()`` is called once at server start by ``runtime.server_start``
+(named in credentials.yml, so ``rasa run`` calls it whatever way the server is
+started) and by ``bench.profile``. It first resolves every name of every
+change; on another Rasa version than 3.6.x, or when any name is missing, it
+logs one warning and changes nothing. ``RASA_PATCHES=0`` turns all changes
+off: Rasa then runs as stock 3.6, only slower. ``uninstall()`` puts every
+original back (the tests' ``runtime_changes`` fixture uses it).
+
+Adding a change: one ``Change(...)`` entry in ``CHANGES`` and a row in
+``runtime/README.md``.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-import os
-from typing import Any, Callable, Dict, Mapping, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import settings
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SERIES = "3.6."
-# The switch: RASA_PATCHES=0 (or false/no/off) installs none of the patches; Rasa then runs
-# as stock 3.6 (actions over HTTP to the action server, no parse cache, no turn cap ...).
 SWITCH_ENV = "RASA_PATCHES"
-OFF_VALUES = frozenset({"0", "false", "no", "off"})
 MARKER = "_bvo_runtime_patch"
-PATCHED = ("run", "_validate_action_result")
-# Who runs an action of actions/ with ACTIONS_IN_PROCESS=1 (log line of a failure).
+# Who runs an action of actions/ in the Rasa server (log line of a failure).
 IN_PROCESS_RUNNER = "the Rasa server (actions/ in process)"
-# Rasa's own members, kept when they are replaced (tests and bench/validation.py compare).
-_originals: Dict[str, Callable] = {}
+
+Builder = Callable[[Callable], Callable]
 
 
-def supported(version: str) -> bool:
-    """Whether the patches were written for this Rasa version (3.6.x).
+@dataclass(frozen=True)
+class Change:
+    """One replaced member of Rasa.
 
-    Args:
-        version: A Rasa version string, e.g. ``3.6.21``.
-
-    Returns:
-        True for 3.6.x.
+    Attributes:
+        target: ``module:Class.member`` or ``module:function``, e.g.
+            ``rasa.core.processor:MessageProcessor.handle_message``.
+        build: Makes the replacement from Rasa's function (a classmethod's or
+            staticmethod's function is passed unwrapped and wrapped again).
+        why: One line for the log at start-up.
+        uses: Other Rasa and rasa-sdk names the replacement relies on (checked too).
+        active: Whether the settings leave this change on (``PARSE_CACHE_SIZE=0`` ...).
     """
-    return version.startswith(SUPPORTED_SERIES)
+
+    target: str
+    build: Builder
+    why: str
+    uses: Tuple[str, ...] = ()
+    active: Callable[[], bool] = field(default=lambda: True)
+
+    @property
+    def key(self) -> str:
+        """``Class.member`` (or the function's name): the name ``original`` takes."""
+        return self.target.split(":", 1)[1]
 
 
-def switched_on(environ: Optional[Mapping[str, str]] = None) -> bool:
-    """Whether the patches may be installed: ``RASA_PATCHES`` is unset or not 0/false/no/off.
-
-    Args:
-        environ: The environment; ``os.environ`` when None.
-    """
-    value = (os.environ if environ is None else environ).get(SWITCH_ENV, "").strip().lower()
-    return value not in OFF_VALUES
+@dataclass
+class _Installed:
+    owner: Any
+    attribute: str
+    raw: Any
+    key: str
 
 
-def _marked(function: Callable) -> Callable:
-    setattr(function, MARKER, True)
-    return function
+_installed: List[_Installed] = []
+_state: Dict[str, Any] = {}
 
 
-def installed() -> bool:
-    """Whether both patches are active in this process."""
-    from rasa.core.actions.action import RemoteAction
+# --- the builders (each imports its module only when the change is installed) -------------
 
-    return all(getattr(getattr(RemoteAction, name, None), MARKER, False) for name in PATCHED)
+def _validation(original: Callable) -> Callable:
+    from runtime import validation
 
-
-def original(name: str) -> Callable:
-    """Rasa's own ``RemoteAction`` member ``name``, patched or not.
-
-    Args:
-        name: ``run`` or ``_validate_action_result``.
-
-    Returns:
-        The function as Rasa defines it.
-    """
-    from rasa.core.actions.action import RemoteAction
-
-    return _originals.get(name) or getattr(RemoteAction, name)
+    return validation.validate_action_result
 
 
-def install(version: Optional[str] = None) -> bool:
-    """Patches ``RemoteAction`` for speed (validation, local actions) and faults (timeout, apology).
+def _actions_package() -> Any:
+    """The in-process actions of this installation (made once per ``install``)."""
+    from runtime import inprocess_actions
 
-    Args:
-        version: The Rasa version to check; the installed one when None (tests pass others).
-
-    Returns:
-        True when the patches are active, False when they were skipped.
-    """
-    if not switched_on():
-        logger.warning("runtime patches off (%s=0): Rasa runs as stock 3.6; every custom action goes to "
-                       "the action server", SWITCH_ENV)
-        return False
-    import rasa
-    from rasa.core.actions.action import RemoteAction
-
-    from runtime import faults, inprocess_actions, local_actions, validation
-
-    version = rasa.__version__ if version is None else version
-    if not supported(version):
-        logger.warning("runtime patches skipped: written for Rasa 3.6.x, this is Rasa %s; action-server "
-                       "answers are validated as in stock Rasa and calls have no short timeout", version)
-        return False
-    missing = [name for name in ("run", "_validate_action_result", "action_response_format_spec")
-               if not hasattr(RemoteAction, name)]
-    if missing:
-        logger.warning("runtime patches skipped: RemoteAction has no %s", ", ".join(missing))
-        return False
-    install_model_load()
-    _install_parse_cache()
-    _install_event_types()
-    _install_admission()
-    _install_turn_cap()
-    if installed():
-        return True
-    for name in PATCHED:
-        _originals[name] = getattr(RemoteAction, name)
-    RemoteAction._validate_action_result = _marked(validation.validate_action_result)
-    package = inprocess_actions.InProcessActions()
-    _install_gc_freeze(lambda: inprocess_actions.preload(package))
-    RemoteAction.run = _marked(action_run(RemoteAction.run, package))
-    timeout = faults.configure()
-    logger.info("runtime patches active: action answers validated by a prebuilt validator; "
-                "action calls limited to %.1f s, %s when an action fails; run in the server: %s; %s",
-                timeout, faults.RESPONSE, ", ".join(sorted(local_actions.LOCAL_ACTIONS)),
-                f"the actions of {package.package}/ ({inprocess_actions.ENV}=1)"
-                if inprocess_actions.enabled()
-                else f"none of {package.package}/ ({inprocess_actions.ENV}=0: all on the action server)")
-    return True
+    if "package" not in _state:
+        _state["package"] = inprocess_actions.InProcessActions()
+    return _state["package"]
 
 
-def action_run(original: Callable, package: Any) -> Callable:
-    """The patched ``RemoteAction.run``: local actions, then the package in process, else HTTP.
+def _action_run(original: Callable) -> Callable:
+    return action_run(original, _actions_package(), bool(settings.get("ACTIONS_IN_PROCESS")))
+
+
+def action_run(original: Callable, package: Any, in_process: bool) -> Callable:
+    """The ``RemoteAction.run`` of a deployment: every custom action in the server, or every one over HTTP.
 
     Args:
         original: Rasa's ``RemoteAction.run`` (HTTP to the action server).
         package: The ``runtime.inprocess_actions.InProcessActions`` to run in process.
+        in_process: ``ACTIONS_IN_PROCESS``.
 
     Returns:
-        ``local_first`` over ``route``: in process with the time limit and the apology
-        (``runtime.faults``), or over HTTP with them, with the action server's token
-        (``runtime.action_token``) and outside the admission limit while slow
-        (``runtime.admission``).
+        In process: the SDK's executor in this process, with the time limit and the
+        apology of ``runtime.faults``. Over HTTP: Rasa's call with the action server's
+        token (``runtime.action_token``), the time limit and the apology, outside the
+        admission limit while slow (``runtime.admission``).
     """
-    from runtime import action_token, admission, faults, inprocess_actions, local_actions
+    from runtime import action_token, admission, faults, inprocess_actions
 
-    in_process = faults.guarded_run(inprocess_actions.in_process_run(package), runner=IN_PROCESS_RUNNER)
-    over_http = admission.outside_limit(faults.guarded_run(action_token.with_token(original)))
-    return local_actions.local_first(inprocess_actions.route(in_process, over_http, package))
+    if in_process:
+        return faults.guarded_run(inprocess_actions.in_process_run(package), runner=IN_PROCESS_RUNNER)
+    return admission.outside_limit(faults.guarded_run(action_token.with_token(original)))
 
 
-def install_model_load() -> None:
-    """Replaces ``RasaModel.load`` and ``SpacyNLP.load_model`` by ``runtime.model_load`` once.
+def _history_window(original: Callable) -> Callable:
+    from runtime import history_window
 
-    Must run before the model is loaded; ``rasa run`` loads it when the server
-    starts, after the channels (which call ``install``) built their routes.
-    """
-    from rasa.nlu.utils.spacy_utils import SpacyNLP
-    from rasa.utils.tensorflow.models import RasaModel
+    return history_window.windowed_prediction_states(original)
 
+
+def _lean_load(original: Callable) -> Callable:
     from runtime import model_load
 
-    if getattr(RasaModel.load, MARKER, False):
-        return
-    _originals["RasaModel.load"] = RasaModel.load.__func__
-    _originals["SpacyNLP.load_model"] = SpacyNLP.load_model
-    RasaModel.load = classmethod(_marked(model_load.lean_load(RasaModel.load.__func__)))
-    SpacyNLP.load_model = staticmethod(_marked(model_load.shared_spacy_model(SpacyNLP.load_model)))
-    logger.info("model loaded for prediction only: no training step at load, one spaCy pipeline per name")
+    return model_load.lean_load(original)
 
 
-def _install_gc_freeze(*prepare: Callable[[], object]) -> None:
-    """Wraps ``rasa.core.run.load_agent_on_start`` with ``runtime.gc_freeze`` once.
+def _shared_spacy(original: Callable) -> Callable:
+    from runtime import model_load
 
-    ``rasa run`` looks the function up when it registers its listener, after the
-    channels (which call ``install``) built their routes.
-
-    Args:
-        *prepare: Run after the model is loaded, before the freeze.
-    """
-    import rasa.core.run
-
-    from runtime import gc_freeze
-
-    current = rasa.core.run.load_agent_on_start
-    if getattr(current, MARKER, False):
-        return
-    _originals["load_agent_on_start"] = current
-    rasa.core.run.load_agent_on_start = _marked(gc_freeze.after_loading(current, prepare))
+    return model_load.shared_spacy_model(original)
 
 
-def _install_parse_cache() -> None:
-    """Wraps ``MessageProcessor._parse_message_with_graph`` with ``runtime.parse_cache`` once."""
-    from rasa.core.processor import MessageProcessor
+def _gc_freeze(original: Callable) -> Callable:
+    from runtime import gc_freeze, inprocess_actions
 
+    package = _actions_package()
+    return gc_freeze.after_loading(original, [lambda: inprocess_actions.preload(package)])
+
+
+def _parse_cache(original: Callable) -> Callable:
     from runtime import parse_cache
 
-    current = getattr(MessageProcessor, "_parse_message_with_graph", None)
-    if current is None or getattr(current, MARKER, False):
-        return
-    size = parse_cache.configured_size()
-    if size <= 0:
-        logger.info("NLU parse cache off (%s=0)", parse_cache.SIZE_VARIABLE)
-        return
-    _originals["_parse_message_with_graph"] = current
-    MessageProcessor._parse_message_with_graph = _marked(
-        parse_cache.cached_parse(current, parse_cache.ParseCache(size)))
-    logger.info("NLU parse cache active: %d results of identical messages (hash-keyed, no text kept)", size)
+    return parse_cache.cached_parse(
+        original, parse_cache.ParseCache(parse_cache.configured_size(), parse_cache.configured_stats_every()))
 
 
-def _install_event_types() -> None:
-    """Replaces ``Event.resolve_by_type`` by ``runtime.event_types`` once."""
-    from rasa.shared.core.events import Event
-
+def _event_types(original: Callable) -> Callable:
     from runtime import event_types
 
-    current = Event.resolve_by_type
-    if getattr(current, MARKER, False):
-        return
-    _originals["resolve_by_type"] = current
-    Event.resolve_by_type = staticmethod(_marked(event_types.cached_resolve_by_type(current)))
-    logger.info("event classes looked up from a table (runtime.event_types)")
+    return event_types.cached_resolve_by_type(original)
 
 
-def _install_admission() -> None:
-    """Wraps ``MessageProcessor.handle_message`` with ``runtime.admission`` once (unless the limit is 0)."""
-    from rasa.core.processor import MessageProcessor
-
+def _admission(original: Callable) -> Callable:
     from runtime import admission
 
-    current = MessageProcessor.handle_message
-    if getattr(current, MARKER, False):
-        return
-    limit = admission.configured_limit()
-    if limit == 0:
-        logger.info("no limit on messages in progress (%s=0)", admission.LIMIT_VARIABLE)
-        return
-    _originals["handle_message"] = current
-    MessageProcessor.handle_message = _marked(admission.limited(current, admission.Admission(limit)))
-    logger.info("at most %d messages in progress per process, the others wait in arrival order", limit)
+    return admission.limited(original, admission.Admission(admission.configured_limit()))
 
 
-def _install_turn_cap() -> None:
-    """Wraps ``MessageProcessor``'s session check with ``runtime.turn_cap`` once (``MAX_TURNS``)."""
-    from rasa.core.processor import MessageProcessor
-
-    from privacy.settings import max_turns
+def _capped_expiry(original: Callable) -> Callable:
     from runtime import turn_cap
 
-    expiry = MessageProcessor._has_session_expired
-    update = MessageProcessor._update_tracker_session
-    if getattr(expiry, MARKER, False):
-        return
-    limit = max_turns()
-    _originals["_has_session_expired"] = expiry
-    _originals["_update_tracker_session"] = update
-    MessageProcessor._has_session_expired = _marked(turn_cap.capped_expiry(expiry, limit))
-    MessageProcessor._update_tracker_session = _marked(turn_cap.notifying_update(update, limit))
-    logger.info("a session holds at most %d user messages; the next starts a new one", limit)
+    return turn_cap.capped_expiry(original, int(settings.get("MAX_TURNS")))
+
+
+def _notifying_update(original: Callable) -> Callable:
+    from runtime import turn_cap
+
+    return turn_cap.notifying_update(original, int(settings.get("MAX_TURNS")))
+
+
+_ACTION = "rasa.core.actions.action"
+_PROCESSOR = "rasa.core.processor:MessageProcessor"
+_EVENTS = "rasa.shared.core.events"
+_CONSTANTS = "rasa.shared.core.constants"
+
+CHANGES: Tuple[Change, ...] = (
+    Change(f"{_ACTION}:RemoteAction._validate_action_result", _validation,
+           "action-server answers checked by a validator built once",
+           uses=(f"{_ACTION}:RemoteAction.action_response_format_spec",
+                 "rasa.shared.constants:DOCS_BASE_URL")),
+    Change(f"{_ACTION}:RemoteAction.run", _action_run,
+           "custom actions in the server (ACTIONS_IN_PROCESS=1) or over HTTP; time limit, apology",
+           uses=(f"{_ACTION}:RemoteAction._action_call_format", f"{_ACTION}:RemoteAction._utter_responses",
+                 f"{_ACTION}:RemoteAction.name", f"{_ACTION}:ActionExecutionRejection",
+                 f"{_ACTION}:create_bot_utterance", f"{_EVENTS}:deserialise_events", f"{_EVENTS}:ActiveLoop",
+                 f"{_EVENTS}:SlotSet", f"{_EVENTS}:FollowupAction", f"{_CONSTANTS}:ACTION_LISTEN_NAME",
+                 f"{_CONSTANTS}:REQUESTED_SLOT", f"{_CONSTANTS}:ACTION_VALIDATE_SLOT_MAPPINGS",
+                 "rasa.shared.exceptions:RasaException", "rasa_sdk.executor:ActionExecutor.run",
+                 "rasa_sdk.executor:ActionExecutor.register_package",
+                 "rasa_sdk:ActionExecutionRejection")),
+    Change("rasa.utils.tensorflow.models:RasaModel.load", _lean_load,
+           "model loaded for prediction only (no training step at load)",
+           uses=("rasa.utils.tensorflow.models:RasaModel.run_inference",
+                 "rasa.utils.tensorflow.models:RasaModel.load_weights",
+                 "rasa.utils.tensorflow.models:RasaModel.prepare_for_predict")),
+    Change("rasa.nlu.utils.spacy_utils:SpacyNLP.load_model", _shared_spacy, "one spaCy pipeline per name"),
+    Change("rasa.core.run:load_agent_on_start", _gc_freeze,
+           "objects of the loaded server frozen for the garbage collector; actions/ imported at start"),
+    Change(f"{_PROCESSOR}._parse_message_with_graph", _parse_cache,
+           "NLU results of identical messages kept (hash-keyed, no text)",
+           active=lambda: int(settings.get("PARSE_CACHE_SIZE")) > 0),
+    Change(f"{_EVENTS}:Event.resolve_by_type", _event_types, "event classes looked up from a table"),
+    Change(f"{_PROCESSOR}.handle_message", _admission,
+           "a limit on messages in progress, served in arrival order",
+           active=lambda: int(settings.get("MAX_CONCURRENT_MESSAGES")) > 0),
+    Change(f"{_PROCESSOR}._has_session_expired", _capped_expiry,
+           "at most MAX_TURNS user messages per session",
+           uses=(f"{_CONSTANTS}:ACTION_SESSION_START_NAME", f"{_EVENTS}:ActionExecuted",
+                 f"{_EVENTS}:UserUttered")),
+    Change(f"{_PROCESSOR}._update_tracker_session", _notifying_update,
+           "a short notice when MAX_TURNS starts a new session"),
+    Change("rasa.core.policies.policy:Policy._prediction_states", _history_window,
+           "the rule policy reads the newest actions of a conversation, not the whole session",
+           uses=("rasa.core.policies.rule_policy:RulePolicy",
+                 "rasa.core.policies.memoization:MemoizationPolicy",
+                 "rasa.shared.core.trackers:DialogueStateTracker", f"{_CONSTANTS}:ACTION_LISTEN_NAME",
+                 *(f"{_EVENTS}:{name}" for name in (
+                     "ActionExecuted", "ActionReverted", "ActiveLoop", "AllSlotsReset", "Restarted",
+                     "SessionStarted", "SlotSet", "UserUtteranceReverted", "UserUttered")))),
+)
+
+
+# --- resolving, installing, undoing ---------------------------------------------------------
+
+def supported(version: str) -> bool:
+    """Whether the changes were written for this Rasa version (3.6.x).
+
+    Args:
+        version: A Rasa version string, e.g. ``3.6.21``.
+    """
+    return version.startswith(SUPPORTED_SERIES)
+
+
+def switched_on(environ: Optional[Dict[str, str]] = None) -> bool:
+    """Whether the changes may be installed: ``RASA_PATCHES`` is unset or not 0/false/no/off.
+
+    Args:
+        environ: The environment; ``os.environ`` when None.
+    """
+    return bool(settings.get(SWITCH_ENV, environ))
+
+
+def _resolve(target: str) -> Tuple[Any, str]:
+    """The object that holds ``target``'s last name, and that name.
+
+    Raises:
+        ImportError, AttributeError: A module or name is missing.
+    """
+    module_name, _, path = target.partition(":")
+    owner: Any = importlib.import_module(module_name)
+    *parents, attribute = path.split(".")
+    for name in parents:
+        owner = getattr(owner, name)
+    return owner, attribute
+
+
+def _raw(owner: Any, attribute: str) -> Any:
+    """The member as stored (a class's own ``__dict__`` keeps classmethod and staticmethod wrappers)."""
+    if isinstance(owner, type):
+        if attribute not in vars(owner):
+            raise AttributeError(f"{owner.__name__} does not define {attribute} itself")
+        return vars(owner)[attribute]
+    return getattr(owner, attribute)
+
+
+def missing_names(changes: Tuple[Change, ...] = CHANGES) -> List[str]:
+    """Every target and used name of ``changes`` that this Rasa / rasa-sdk does not have.
+
+    Args:
+        changes: The changes to check.
+
+    Returns:
+        The missing names with the reason, empty when all are there.
+    """
+    missing = []
+    for change in changes:
+        for index, name in enumerate((change.target, *change.uses)):
+            try:
+                owner, attribute = _resolve(name)
+                if index == 0:
+                    _raw(owner, attribute)
+                else:
+                    getattr(owner, attribute)
+            except (ImportError, AttributeError) as error:
+                missing.append(f"{name} ({error})")
+    return missing
+
+
+def installed() -> bool:
+    """Whether the changes are installed in this process."""
+    return bool(_installed)
+
+
+def original(key: str) -> Callable:
+    """Rasa's own function behind ``key`` (e.g. ``RemoteAction.run``), installed or not.
+
+    Args:
+        key: ``Class.member`` or the function's name, as in ``Change.key``.
+
+    Raises:
+        KeyError: No change has this key.
+    """
+    for done in _installed:
+        if done.key == key:
+            return _function(done.raw)
+    for change in CHANGES:
+        if change.key == key:
+            return _function(_raw(*_resolve(change.target)))
+    raise KeyError(key)
+
+
+def _function(raw: Any) -> Callable:
+    return raw.__func__ if isinstance(raw, classmethod | staticmethod) else raw
+
+
+def _wrapped_like(raw: Any, function: Callable) -> Any:
+    setattr(function, MARKER, True)
+    if isinstance(raw, classmethod):
+        return classmethod(function)
+    if isinstance(raw, staticmethod):
+        return staticmethod(function)
+    return function
+
+
+def install(version: Optional[str] = None, changes: Tuple[Change, ...] = CHANGES) -> bool:
+    """Installs every change, or none: checked against the Rasa version and every name first.
+
+    Installing twice changes nothing.
+
+    Args:
+        version: The Rasa version to check; the installed one when None (tests pass others).
+        changes: The changes (tests pass their own).
+
+    Returns:
+        True when the changes are installed, False when they were left out (logged).
+    """
+    if not switched_on():
+        logger.warning("changes to Rasa off (%s=0): Rasa runs as stock 3.6; every custom action goes to "
+                       "the action server", SWITCH_ENV)
+        return False
+    if _installed:
+        return True
+    import rasa
+
+    version = rasa.__version__ if version is None else version
+    if not supported(version):
+        logger.warning("changes to Rasa left out: written for Rasa 3.6.x, this is Rasa %s; it runs as stock "
+                       "Rasa (custom actions over HTTP, no time limit of 1.5 s, no apology)", version)
+        return False
+    missing = missing_names(changes)
+    if missing:
+        logger.warning("changes to Rasa left out: this Rasa %s lacks %s; it runs as stock Rasa",
+                       version, "; ".join(missing))
+        return False
+    stale = [change.key for change in changes
+             if getattr(_function(_raw(*_resolve(change.target))), MARKER, False)]
+    if stale:
+        logger.warning("changes to Rasa left out: %s already replaced outside runtime.patches "
+                       "(a leftover of a test?)", ", ".join(stale))
+        return False
+    from runtime import faults
+
+    faults.configure()
+    for change in changes:
+        if not change.active():
+            logger.info("left out (setting): %s", change.why)
+            continue
+        owner, attribute = _resolve(change.target)
+        raw = _raw(owner, attribute)
+        setattr(owner, attribute, _wrapped_like(raw, change.build(_function(raw))))
+        _installed.append(_Installed(owner, attribute, raw, change.key))
+        logger.info("changed %s: %s", change.key, change.why)
+    logger.info("runtime changes active (%d of %d); action calls limited to %.1f s; custom actions %s",
+                len(_installed), len(changes), faults.timeout_s(),
+                "in the Rasa server (ACTIONS_IN_PROCESS=1)" if settings.get("ACTIONS_IN_PROCESS")
+                else "on the action server (ACTIONS_IN_PROCESS=0)")
+    return True
+
+
+def uninstall() -> None:
+    """Puts every original member of Rasa back, newest change first (tests; nothing else needs it)."""
+    while _installed:
+        done = _installed.pop()
+        setattr(done.owner, done.attribute, done.raw)
+    _state.clear()

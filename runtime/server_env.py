@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from typing import Dict, Mapping
 
+import settings
+
+# The defaults are in settings/catalogue.py (1 each).
 SERVER_ENV_DEFAULTS: Dict[str, str] = {
-    "TF_INTER_OP_PARALLELISM_THREADS": "1",
-    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    name: str(settings.setting(name).default)
+    for name in ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
 }
 
 

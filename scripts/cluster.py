@@ -11,10 +11,10 @@ running. ``stop`` stops what ``start`` started. Data and secrets stay in
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+import settings
 from cluster.runner import Cluster, ClusterSettings, default_state_dir, recorded_running, stop_recorded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +28,12 @@ def start(model: Path, instances: int, port: int) -> int:
         print("error: the cluster is already running; `make cluster-stop` stops it", file=sys.stderr)
         return 1
     stop_recorded(STATE_DIR)  # leftovers of a crashed start
-    settings = ClusterSettings(state_dir=STATE_DIR, log_dir=LOG_DIR, model=model.resolve(),
-                               instances=instances, port=port)
+    cluster_settings = ClusterSettings(state_dir=STATE_DIR, log_dir=LOG_DIR, model=model.resolve(),
+                                       instances=instances, port=port)
     print(f"==> starting PostgreSQL, Redis, the action server, {instances} Rasa instances and nginx "
           f"(logs in {LOG_DIR.relative_to(ROOT)}/)", flush=True)
     try:
-        cluster = Cluster(settings).start()
+        cluster = Cluster(cluster_settings).start()
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -47,8 +47,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["start", "stop"])
     parser.add_argument("--model", type=Path, help="trained model (start)")
-    parser.add_argument("--instances", type=int, default=int(os.environ.get("CLUSTER_INSTANCES", "2")))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_PORT", "8090")))
+    parser.add_argument("--instances", type=int, default=settings.get("CLUSTER_INSTANCES"))
+    parser.add_argument("--port", type=int, default=settings.get("CLUSTER_PORT"))
     args = parser.parse_args()
     if args.command == "stop":
         stopped = stop_recorded(STATE_DIR)

@@ -15,6 +15,10 @@ variation and language:
   ``MAX_WORDS_PER_BUBBLE`` words.
 * **links**: every link and phone number is in the guidance registry
   (``actions/data/guidance.yml``).
+* **link order**: a URL-only link never comes first or alone (``URL_ONLY_FIRST_EXEMPT``).
+* **wording** (``scripts/content_style.py``): no promise about results beyond "geen
+  invloed op de uitslag" (text and button titles); Dutch sentences under 18 words;
+  abbreviations explained at first use.
 * **B1**: average sentence length at most ``MAX_AVERAGE_SENTENCE_WORDS`` words, and at
   most ``LONG_WORD_SHARE_LIMITS[language]`` long words (judged from
   ``MIN_WORDS_FOR_SHARE`` words on). A long word is, in Dutch, one of more than three
@@ -33,9 +37,13 @@ Rules over all responses, against ``actions/data/content_meta.yml`` (Dutch texts
 English ones follow through the faithful-copy rule):
 
 * **content date**: ``content_date`` is the newest date in any ``Bron:`` line.
-* **latest updates**: for each subject under ``latest_updates`` (figures, letters),
-  no listed answer has a newer ``Bron:`` date than the subject's ``date``, and every
-  listed answer names that date in a ``Bron:`` line.
+* **latest updates**: for each subject under ``latest_updates`` (figures, letters, the
+  lab, ...), every listed answer names the subject's ``date`` in a ``Bron:`` line, and
+  no answer has a newer ``Bron:`` date than the newest of its subjects.
+* **dated subjects tracked**: see ``scripts/content_subjects.py`` (an answer that
+  mentions a subject, or shows a dated update, is listed under a subject).
+* **registry dates**: a ``checked_on`` date in the registry only with a recorded check
+  result (``check``); see ``actions.guidance.check_record_problems``.
 
 Prints a table with one row per response text and language, then the problems and the
 worst values per language with their margins. Exit code 0 when every rule passes, 1
@@ -53,10 +61,11 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
-from actions.guidance import Registry
+from actions.guidance import Registry, check_entries, parse_entries
 from scripts.content_rules import (
     LANGUAGES,
     SOURCE_PREFIXES,
+    URL_RE,
     Readability,
     bubbles,
     dutch_date,
@@ -67,6 +76,8 @@ from scripts.content_rules import (
     source_lines,
     word_count,
 )
+from scripts.content_style import long_sentences, result_promises, unexplained_abbreviations
+from scripts.content_subjects import check_subjects
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_DIR = ROOT / "domain"
@@ -83,8 +94,8 @@ LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
 
 MAX_WORDS_PER_BUBBLE = 70
 # B1 thresholds. The Dutch content's worst values (see docs/content-updates.md):
-# 18.0 words per sentence (utter_privacy_notice, one sentence) and 26% long words
-# (utter_iamabot); the thresholds leave a margin of 2 words and 4 points.
+# 17.0 words per sentence on average (utter_privacy_notice, one sentence; none has 18
+# words or more, see content_style.MAX_SENTENCE_WORDS) and 26% long words (utter_iamabot).
 MAX_AVERAGE_SENTENCE_WORDS = 20.0
 MAX_LONG_WORD_SHARE = 0.30
 # English counts more words as long (three syllables, not four; see
@@ -261,7 +272,8 @@ def base_name(label: str) -> str:
 
 
 def check_response(name: str, file: str, text: str, registry: Registry,
-                   exempt: Mapping[str, str], language: str = DEFAULT_LANGUAGE) -> ResponseResult:
+                   exempt: Mapping[str, str], language: str = DEFAULT_LANGUAGE,
+                   buttons: Sequence[Mapping[str, Any]] = ()) -> ResponseResult:
     """Applies the per-response rules to one response text.
 
     Args:
@@ -271,6 +283,7 @@ def check_response(name: str, file: str, text: str, registry: Registry,
         registry: The guidance registry (allowed links and numbers).
         exempt: Response names that need no source line, with their category.
         language: The text's language: which source prefix and B1 limits apply.
+        buttons: The response's buttons (their titles are checked for promises).
 
     Returns:
         The measured values and the broken rules.
@@ -304,7 +317,62 @@ def check_response(name: str, file: str, text: str, registry: Registry,
     limit = LONG_WORD_SHARE_LIMITS[language]
     if measured.words >= MIN_WORDS_FOR_SHARE and measured.long_word_share > limit:
         result.problems.append(f"B1: {measured.long_word_share:.0%} long words (max {limit:.0%})")
+    if base_name(name) not in URL_ONLY_FIRST_EXEMPT:
+        result.problems += link_order_problems(text, registry)
+    result.problems += wording_problems(text, buttons, language)
     return result
+
+
+# Answers whose first link may be a URL-only one, each with its reason. Everywhere
+# else a URL-only link (the brief: "show those only as a secondary link") comes
+# after a checked one.
+URL_ONLY_FIRST_EXEMPT: Dict[str, str] = {
+    "utter_distress_113": "the brief's paragraph 'People in distress' (6 December 2026) says to give 113 and "
+                          "its chat at 113.nl; no checked page exists for that help",
+}
+
+
+def link_order_problems(text: str, registry: Registry) -> List[str]:
+    """Checks that no URL-only link comes first or alone: a checked link comes before it.
+
+    Args:
+        text: A response text.
+        registry: The guidance registry (each link's status).
+
+    Returns:
+        One line per URL-only link without a checked link before it.
+    """
+    problems = []
+    checked_before = False
+    for match in URL_RE.finditer(text):
+        entry = registry.find_url(match.group())
+        if entry is None:
+            continue
+        if entry.checked:
+            checked_before = True
+        elif not checked_before:
+            problems.append(f"URL-only link {entry.url} comes first or alone; put a checked link before it")
+    return problems
+
+
+def wording_problems(text: str, buttons: Sequence[Mapping[str, Any]], language: str) -> List[str]:
+    """The wording rules: no promise about results, short Dutch sentences, explained abbreviations.
+
+    Args:
+        text: A response text.
+        buttons: Its buttons (their titles may not promise anything about results either).
+        language: The text's language.
+
+    Returns:
+        One line per problem.
+    """
+    problems = [f"promises more about results than the source ('geen invloed op de uitslag'): {sentence!r}"
+                for sentence in result_promises(text, language)]
+    problems += [f"button title promises more about results than the source: {button.get('title')!r}"
+                 for button in buttons if result_promises(str(button.get("title", "")), language)]
+    problems += [f"sentence of 18 words or more: {sentence!r}" for sentence in long_sentences(text, language)]
+    problems += [f"abbreviation not explained: {item}" for item in unexplained_abbreviations(text, language)]
+    return problems
 
 
 # Buttons that offer the other language: their payload differs per language on purpose.
@@ -434,6 +502,9 @@ def check_dates(texts: Mapping[str, str], meta: Mapping[str, Any]) -> List[str]:
     if content_date and all_dates and max(all_dates) != content_date:
         problems.append(f"content_meta: content_date is {content_date}, but the newest 'Bron:' date "
                         f"in the answers is {max(all_dates)}")
+    # Per answer, the subjects listing it with their latest dates: its newest 'Bron:'
+    # date may not be newer than the newest of them.
+    covered: Dict[str, List[Tuple[str, date]]] = {}
     for subject, spec in (meta.get("latest_updates") or {}).items():
         latest = _as_date((spec or {}).get("date"), f"latest_updates.{subject}.date", problems)
         names = list((spec or {}).get("responses") or [])
@@ -445,13 +516,17 @@ def check_dates(texts: Mapping[str, str], meta: Mapping[str, Any]) -> List[str]:
             if name not in texts:
                 problems.append(f"content_meta: latest_updates.{subject}: no response {name}")
                 continue
-            dates = source_dates(texts[name])
-            if dates and max(dates) > latest:
-                problems.append(f"{name}: 'Bron:' date {max(dates)} is newer than latest_updates.{subject} "
-                                f"({latest}); update content_meta.yml and the other {subject} answers")
-            if latest not in dates:
+            covered.setdefault(name, []).append((subject, latest))
+            if latest not in source_dates(texts[name]):
                 problems.append(f"{name}: does not show the latest {subject} update: no 'Bron:' line "
                                 f"with {dutch_date(latest)}")
+    for name, subjects in covered.items():
+        dates = source_dates(texts[name])
+        newest = max(latest for _, latest in subjects)
+        if dates and max(dates) > newest:
+            listed = ", ".join(f"latest_updates.{subject}" for subject, _ in subjects)
+            problems.append(f"{name}: 'Bron:' date {max(dates)} is newer than {listed} ({newest}); "
+                            f"update content_meta.yml and the other answers of that subject")
     return problems
 
 
@@ -471,10 +546,13 @@ def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, me
         The per-response results and the problems over all responses.
     """
     exempt = SOURCE_EXEMPT if exempt is None else exempt
-    registry = Registry.load(registry_file)
+    entries, registry_problems = parse_entries(yaml.safe_load(registry_file.read_text(encoding="utf-8")))
+    registry_problems += check_entries(entries)
+    registry = Registry(entries, source=registry_file)
     meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
     loaded = load_responses(domain_dir)
-    results = [check_response(v.name, v.file, v.text, registry, exempt, v.language) for v in loaded]
+    results = [check_response(v.name, v.file, v.text, registry, exempt, v.language, v.buttons)
+               for v in loaded]
     check_languages(loaded, results, languages)
     texts: Dict[str, str] = {}
     names = set()
@@ -483,7 +561,9 @@ def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, me
         if variation.language == DEFAULT_LANGUAGE:
             key = base_name(variation.name)
             texts[key] = (texts.get(key, "") + "\n" + variation.text).strip()
-    problems = check_dates(texts, meta)
+    problems = [f"registry {registry_file.name}: {problem}" for problem in registry_problems]
+    problems += check_dates(texts, meta)
+    problems += check_subjects(texts, meta)
     problems += [f"SOURCE_EXEMPT names a response that does not exist: {name}"
                  for name in sorted(set(exempt) - names)]
     return Report(results, problems)

@@ -86,8 +86,8 @@ _AND = {"nl": "en", "en": "and"}
 
 def _date_patterns(language: str) -> Tuple[re.Pattern, re.Pattern]:
     months = "|".join(MONTH_NAMES[language])
-    single = re.compile(r"(\d{1,2}) (" + months + r") (\d{4})")
-    day_list = re.compile(r"(\d{1,2}) " + _AND[language] + r" (\d{1,2}) (" + months + r") (\d{4})")
+    single = re.compile(r"\b(\d{1,2}) (" + months + r") (\d{4})")
+    day_list = re.compile(r"\b(\d{1,2}) " + _AND[language] + r" (\d{1,2}) (" + months + r") (\d{4})")
     return single, day_list
 
 

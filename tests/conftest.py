@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional
 
 import pytest
 from aiohttp import web
@@ -15,6 +14,8 @@ from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa_sdk import Tracker
 
+from settings import get as get_setting
+
 ROOT = Path(__file__).resolve().parent.parent
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -22,7 +23,21 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # `make test` is reproducible; HYPOTHESIS_PROFILE=explore searches new ones.
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, max_examples=2000, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+settings.load_profile(get_setting("HYPOTHESIS_PROFILE"))
+
+
+@pytest.fixture(autouse=True)
+def operator_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test starts without operator changes: its own state file, no Redis (operations/)."""
+    from operations import store
+
+    path = tmp_path / "operator-state.json"
+    monkeypatch.setenv("OPERATIONS_STATE_FILE", str(path))
+    for name in ("OPERATIONS_REDIS_URL", "CHANNEL_REDIS_URL", "REDIS_HOST", "OPERATOR_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    store.reset()
+    yield path
+    store.reset()
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +103,30 @@ async def with_server(handler: Handler, body: Callable[[str], Awaitable[Any]]) -
         return await body(f"http://127.0.0.1:{port}/webhook")
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def runtime_changes(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The changes to Rasa of ``runtime/`` installed for one test, and undone after it.
+
+    Only for tests marked ``patches`` (left out with ``RASA_PATCHES=0``). A test's
+    own ``monkeypatch`` changes are undone first, so none outlives the test.
+    """
+    from runtime import patches
+
+    patches.uninstall()
+    assert patches.install(), "the changes to Rasa could not be installed (see the warning in the log)"
+    yield patches
+    monkeypatch.undo()
+    patches.uninstall()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    """With ``RASA_PATCHES=0`` the tests of the changes to Rasa (marker ``patches``) are left out, not passed."""
+    if get_setting("RASA_PATCHES"):
+        return
+    kept = [item for item in items if item.get_closest_marker("patches") is None]
+    left_out = [item for item in items if item.get_closest_marker("patches") is not None]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept

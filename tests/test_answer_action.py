@@ -1,8 +1,9 @@
 """The answer action (actions/answer.py) with the real domain and real trackers, and run in the server.
 
-The local run (runtime.local_actions) must give exactly the events of the action
-server path: the tracker serialised as Rasa sends it, the SDK action on it, its
-messages through JSON, and ``RemoteAction._utter_responses`` making the events.
+The run in the server (``ACTIONS_IN_PROCESS=1``, runtime.inprocess_actions) must
+give exactly the events of the action server path: the tracker serialised as
+Rasa sends it, the SDK action on it, its messages through JSON, and
+``RemoteAction._utter_responses`` making the events.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import runtime
 from actions.answer import ActionAnswer, clarify_values, previous_topics
-from runtime import local_actions
 from tests.conftest import closed_port_url, make_tracker, user_turn
 from tests.test_feedback_action import faq_turn
 
@@ -69,9 +69,14 @@ def test_previous_topics_are_those_of_the_last_answer_only(domain):
     events = [ActionExecuted("action_listen"), SessionStarted(), *faq_turn(domain, "which_lab"),
               *faq_turn(domain, "how_many"), turn("hoeveel daarvan?")]
     tracker = DialogueStateTracker.from_events("u", events, domain.slots)
-    assert previous_topics(local_actions.session_event_dicts(tracker)) == ["how_many"]
+    assert previous_topics(sdk_events(tracker)) == ["how_many"]
     fresh = DialogueStateTracker.from_events("u", [SessionStarted(), turn("waarom?")], domain.slots)
-    assert previous_topics(local_actions.session_event_dicts(fresh)) == []
+    assert previous_topics(sdk_events(fresh)) == []
+
+
+def sdk_events(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+    """The events as the action reads them (``tracker.events`` of the SDK's tracker)."""
+    return Tracker.from_dict(tracker.current_state(EventVerbosity.ALL)).events
 
 
 def test_urgent_help_and_feelings(domain, domain_dict):
@@ -102,8 +107,16 @@ def without_time(events: List[Event]) -> List[Dict[str, Any]]:
 
 
 @pytest.fixture()
-def patches():
+def patches(monkeypatch):
+    """The changes to Rasa, with the actions in the server (this deployment's way)."""
+    monkeypatch.delenv("ACTIONS_IN_PROCESS", raising=False)
+    from runtime import patches as runtime_patches
+
+    runtime_patches.uninstall()
     assert runtime.install()
+    yield
+    monkeypatch.undo()
+    runtime_patches.uninstall()
 
 
 def run_both(domain, domain_dict, events: List[Event], channel: str = "rest"):
@@ -121,6 +134,7 @@ def run_both(domain, domain_dict, events: List[Event], channel: str = "rest"):
     return local, remote
 
 
+@pytest.mark.patches
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_server_runs_it_with_the_action_servers_events(patches, domain, domain_dict, language):
     unsure = turn("ik ben bang", ranking=[("letter_when", 0.2), ("letter_meaning", 0.16)],
@@ -141,13 +155,15 @@ def test_the_server_runs_it_with_the_action_servers_events(patches, domain, doma
         "Iets anders" if language == "nl" else "Something else"]
 
 
+@pytest.mark.patches
 def test_a_failing_answer_gives_the_apology_not_silence(patches, domain, monkeypatch):
-    def broken(dispatcher, state):
+    def broken(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(local_actions.LOCAL_ACTIONS, NAME, broken)
+    monkeypatch.setattr("actions.answer.send_answer", broken)
     tracker = DialogueStateTracker.from_events("u", [ActionExecuted("action_listen"), turn("vraag")], domain.slots)
     action = RemoteAction(NAME, EndpointConfig(url=closed_port_url()))
     events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
                                     tracker, domain))
-    assert [e.metadata.get("utter_action") for e in events] == ["utter_action_unavailable"]
+    assert [e.metadata.get("utter_action") for e in events if isinstance(e, BotUttered)] == [
+        "utter_action_unavailable"]

@@ -99,6 +99,7 @@ def test_target_not_measured_without_training_time():
 
 def test_result_file_name_is_date_and_short_commit(tmp_path: Path):
     assert result_path(tmp_path, "2026-11-29", "0123456789abcdef") == tmp_path / "2026-11-29-0123456.json"
+    assert result_path(tmp_path, "2026-11-29", "0123456789abcdef-dirty") == tmp_path / "2026-11-29-0123456-dirty.json"
 
 
 def test_result_file_round_trips_as_json(tmp_path: Path):
@@ -129,8 +130,8 @@ def test_validate_rejects_incomplete_results(breaks, tmp_path: Path):
 def test_markdown_shows_both_assistants_ratios_and_verdicts():
     text = markdown(_results(ours_latency_s=0.05, ours_messages=400))
     assert "| 50 users: p95 ms | 2500.0 | 2500.0 | 1.00 |" in text
-    assert "| this assistant, 1 process | single user median latency | 50.00 ms | <= 40.00 ms | **no** |" in text
-    assert "| this assistant, 1 process | full training | 150.00 s | <= 180.00 s | yes |" in text
+    assert "| this assistant (`make run`) | single user median latency | 50.00 ms | <= 20.00 ms | **no** |" in text
+    assert "| this assistant (`make run`) | full training | 150.00 s | <= 180.00 s | yes |" in text
     assert "a note" in text
 
 
@@ -169,7 +170,19 @@ def test_cluster_is_optional_but_checked_when_present(tmp_path: Path):
 
 def test_markdown_shows_the_cluster_beside_the_single_process():
     text = markdown(_results(ours_messages=400, cluster=True))
-    assert "| measure | stock `rasa init` | this assistant, 1 process | ours / stock | " \
+    assert "| measure | stock `rasa init` | this assistant (`make run`) | ours / stock | " \
            "this assistant, cluster | cluster / stock |" in text
     assert "| 10 users: throughput msg/s | 30.0 | 40.0 | 1.33 | 80.0 | 2.67 |" in text
     assert "| this assistant, cluster | cold start (process start to first answer) | 35.00 s |" in text
+
+
+def test_run_record_gives_typed_messages_alone_their_repeat_share_and_the_cache_hit_rate():
+    load = LoadResult(users=1, duration_s=1.0, latencies_s=[0.01, 0.02, 0.5], answered=3,
+                      latencies_by_kind={"typed": [0.01, 0.02], "click": [0.5]},
+                      sent_texts=["a", "b", "a", "knop"], sent_kinds=["typed", "typed", "typed", "click"])
+    record = run_record(load, 0.3, [0.1, 0.1, 0.1], cache_hit_rate=0.25)
+    assert record["typed_messages"] == 2 and record["click_messages"] == 1
+    assert record["typed_median_ms"] == pytest.approx(15.0)
+    assert record["repeat_share_typed"] == pytest.approx(1 / 3)
+    assert record["cache_hit_rate"] == 0.25
+    assert "| 1 users: parse cache hit rate |" in markdown(_results())

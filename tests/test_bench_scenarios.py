@@ -6,20 +6,34 @@ import asyncio
 import random
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from aiohttp import web
 
 from bench.loadgen import run_load
 from bench.scenarios import (
-    CHECKLIST_BUTTON,
+    CLICK,
+    CLICKS_PER_CONVERSATION,
     MESSAGES_PER_CONVERSATION,
-    add_typo,
+    TYPED,
+    Conversation,
     load_faq_questions,
     ours_conversation,
     stock_conversation,
 )
+from bench.workload import ENGLISH_FILLERS, Perturber, load_pool, repeat_share
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 
 FAQ = load_faq_questions()
+POOL = load_pool()
+
+
+def _ours(seed: int, user: int = 0, perturber: Perturber = None) -> Conversation:
+    return ours_conversation(random.Random(seed), user, FAQ, POOL, perturber or Perturber(random.Random(seed)))
+
+
+def _stock(rng: random.Random, user: int = 0, perturber: Perturber = None) -> Conversation:
+    return stock_conversation(rng, user, perturber or Perturber(random.Random(0), ENGLISH_FILLERS))
 
 
 def test_faq_questions_are_the_canonical_faq_button_texts():
@@ -30,46 +44,61 @@ def test_faq_questions_are_the_canonical_faq_button_texts():
 
 def test_both_assistants_get_the_same_number_of_messages():
     rng = random.Random(1)
-    assert len(ours_conversation(rng, 0, FAQ).messages) == MESSAGES_PER_CONVERSATION
-    assert len(stock_conversation(rng, 0).messages) == MESSAGES_PER_CONVERSATION
+    assert len(_ours(1).messages) == MESSAGES_PER_CONVERSATION
+    assert len(_stock(rng).messages) == MESSAGES_PER_CONVERSATION
 
 
-def test_our_conversation_has_greeting_faq_form_with_typed_answer_and_out_of_scope():
-    conversation = ours_conversation(random.Random(3), 0, FAQ)
-    messages = conversation.messages
-    button = messages.index(CHECKLIST_BUTTON)
-    assert messages[button + 1] == "2"
-    assert sum(message in FAQ for message in messages) >= 3
-    typos = [message for message in messages if message not in FAQ and message.endswith("?")]
-    assert len(typos) >= 2  # the two questions with a typo and the out-of-scope one
+def test_our_conversation_is_typed_realistic_messages_and_a_share_of_button_clicks():
+    conversation = _ours(3)
+    assert len(conversation.kinds) == len(conversation.messages)
+    clicks = [m for m, kind in zip(conversation.messages, conversation.kinds, strict=False) if kind == CLICK]
+    typed = [m for m, kind in zip(conversation.messages, conversation.kinds, strict=False) if kind == TYPED]
+    assert len(clicks) == CLICKS_PER_CONVERSATION and all(click in FAQ for click in clicks)
+    assert len(typed) == MESSAGES_PER_CONVERSATION - CLICKS_PER_CONVERSATION
+    assert not any(text in FAQ for text in typed)
 
 
-def test_add_typo_swaps_two_neighbouring_letters():
-    original = "Welke gegevens zijn gestolen?"
-    changed = add_typo(original, random.Random(0))
-    assert changed != original
-    assert sorted(changed) == sorted(original)
-    assert len(changed) == len(original)
+def test_typed_messages_do_not_repeat_over_thousands_of_conversations():
+    rng, perturber = random.Random(5), Perturber(random.Random(5))
+    typed = []
+    for user in range(2000):
+        conversation = ours_conversation(rng, user % 50, FAQ, POOL, perturber)
+        typed += [m for m, kind in zip(conversation.messages, conversation.kinds, strict=False) if kind == TYPED]
+    assert len(typed) == 16000
+    assert repeat_share(typed) < 0.02
 
 
-def test_add_typo_leaves_short_words_alone():
-    assert add_typo("ja 2", random.Random(0)) == "ja 2"
+def test_typed_messages_are_not_training_examples():
+    training = set()
+    for path in Path("data/nlu").rglob("*.yml"):
+        training |= set(load_pool([path]))
+    rng, perturber = random.Random(9), Perturber(random.Random(9))
+    typed = []
+    for user in range(300):
+        conversation = ours_conversation(rng, user, FAQ, POOL, perturber)
+        typed += [m for m, kind in zip(conversation.messages, conversation.kinds, strict=False) if kind == TYPED]
+    assert sum(text in training for text in typed) / len(typed) < 0.02
+
+
+def test_stock_messages_are_changed_too():
+    rng, perturber = random.Random(2), Perturber(random.Random(2), ENGLISH_FILLERS)
+    texts = [m for user in range(500) for m in stock_conversation(rng, user, perturber).messages]
+    assert repeat_share(texts) < 0.02
 
 
 def test_every_conversation_has_its_own_sender_id():
     rng = random.Random(0)
-    ids = {ours_conversation(rng, user % 5, FAQ).sender_id for user in range(200)}
-    ids |= {stock_conversation(rng, user % 5).sender_id for user in range(200)}
+    perturber = Perturber(random.Random(0))
+    ids = {ours_conversation(rng, user % 5, FAQ, POOL, perturber).sender_id for user in range(200)}
+    ids |= {_stock(rng, user % 5).sender_id for user in range(200)}
     assert len(ids) == 400
 
 
 def test_conversations_are_repeatable_with_the_same_seed():
-    first = ours_conversation(random.Random(42), 0, FAQ).messages
-    second = ours_conversation(random.Random(42), 0, FAQ).messages
-    assert first == second
+    assert _ours(42).messages == _ours(42).messages
 
 
-async def _serve_and_load(users: int, delay_s: float):
+async def _serve_and_load(users: int, delay_s: float, messages=None):
     in_flight: dict = defaultdict(int)
     overlaps = []
     received = defaultdict(list)
@@ -99,10 +128,16 @@ async def _serve_and_load(users: int, delay_s: float):
     rng = random.Random(0)
     try:
         result = await run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                lambda user: stock_conversation(rng, user), users, 0.6, 0.2)
+                                lambda user: _conversation(rng, user, messages), users, 0.6, 0.2)
     finally:
         await runner.cleanup()
     return result, overlaps, received
+
+
+def _conversation(rng: random.Random, user: int, messages) -> Conversation:
+    if messages is None:
+        return _stock(rng, user)
+    return Conversation(f"fixed-{user}-{rng.random()}", list(messages))
 
 
 def test_load_generator_waits_for_each_answer_and_measures_latency():
@@ -122,15 +157,78 @@ def test_load_generator_waits_for_each_answer_and_measures_latency():
         assert len(messages) <= MESSAGES_PER_CONVERSATION
 
 
-def test_load_generator_counts_server_errors(monkeypatch):
-    monkeypatch.setattr("bench.scenarios.STOCK_MESSAGES", (("boom",),) * MESSAGES_PER_CONVERSATION)
-    result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01))
+def test_load_generator_counts_server_errors():
+    result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01, messages=["boom"] * 10))
     assert result.latencies_s == []
     assert result.errors.get("http_500", 0) > 0
 
 
-def test_empty_answers_are_counted_apart_with_their_latency(monkeypatch):
-    monkeypatch.setattr("bench.scenarios.STOCK_MESSAGES", (("quiet",),) * MESSAGES_PER_CONVERSATION)
-    result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01))
+def test_empty_answers_are_counted_apart_with_their_latency():
+    result, _, _ = asyncio.run(_serve_and_load(users=2, delay_s=0.01, messages=["quiet"] * 10))
     assert result.error_count == 0
     assert result.empty_answers == len(result.latencies_s) > 0
+
+
+def test_load_generator_continues_the_conversation_the_server_issued():
+    """Against our assistant every message after the first sends back the issued id and its token."""
+    seen = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        token = request.headers.get(TOKEN_HEADER)
+        seen.append((body["sender"], token))
+        issued = body["sender"] if token == f"token-{body['sender']}" else f"issued{len(seen)}"
+        return web.json_response([{"text": "ok"}], headers={ID_HEADER: issued, TOKEN_HEADER: f"token-{issued}"})
+
+    async def serve_and_load():
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            return await run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                                  lambda user: _stock(random.Random(user), user), 1, 0.3, 0.0)
+        finally:
+            await runner.cleanup()
+
+    result = asyncio.run(serve_and_load())
+    assert result.latencies_s
+    first, *later = seen[:MESSAGES_PER_CONVERSATION]
+    assert first[1] is None and not first[0].startswith("issued")
+    assert later and all(sender == "issued1" and token == "token-issued1" for sender, token in later)
+
+
+def test_load_generator_keeps_latencies_per_kind_and_every_sent_text():
+    rng = random.Random(0)
+
+    async def run():
+        return await _serve_kinds(rng)
+
+    result = asyncio.run(run())
+    assert set(result.latencies_by_kind) == {TYPED, CLICK}
+    assert sum(len(v) for v in result.latencies_by_kind.values()) == len(result.latencies_s)
+    assert len(result.sent_texts) == len(result.sent_kinds) >= len(result.latencies_s)
+
+
+async def _serve_kinds(rng: random.Random):
+    async def webhook(request: web.Request) -> web.Response:
+        await request.json()
+        await asyncio.sleep(0.005)
+        return web.json_response([{"text": "ok"}])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    perturber = Perturber(random.Random(1))
+    try:
+        return await run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                              lambda user: ours_conversation(rng, user, FAQ, POOL, perturber), 2, 0.5, 0.1)
+    finally:
+        await runner.cleanup()

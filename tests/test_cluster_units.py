@@ -17,12 +17,15 @@ from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
+from channels.config import allowed_origins
 from channels.guard import MessageGuard
+from channels.web_security import COMMON_HEADERS
 from cluster.health import health_report, probe, store_probe
 from cluster.locks import TurnTimeout
 from cluster.nginx import STATIC, NginxSettings, render
 from cluster.runner import (
     PAGE_DIR,
+    Cluster,
     ClusterSettings,
     default_state_dir,
     prepare_state_dir,
@@ -31,6 +34,7 @@ from cluster.runner import (
     stop_recorded,
 )
 from cluster.stores import StoreUnavailable, engine_options, install_fail_fast
+from webchat.pages import render_pages
 
 
 def unavailable(domain, language="nl"):
@@ -154,14 +158,38 @@ def test_nginx_config_exposes_only_what_it_should(tmp_path):
     assert "access_log off;" in text
     locations = [line.strip() for line in text.splitlines() if line.strip().startswith("location")]
     assert locations == [
-        "location = / {", "location = /privacy {", "location = /privacy/en {", "location /static/ {", "location /socket.io/ {",
+        "location = / {", "location = /privacy {", "location = /privacy/en {", "location = /toegankelijkheid {",
+        "location = /toegankelijkheid/en {", "location /static/ {", "location /socket.io/ {",
         "location = /webhooks/rest/webhook {", "location ~ ^/webhooks/(twilio|telegram|facebook)/webhook$ {",
-        "location = /health {", "location / {",
+        "location = /health {", "location = /api/notice {", "location ^~ /webhooks/operator/ {", "location / {",
     ]
+    operator = text.split("location ^~ /webhooks/operator/ {")[1].split("\n    }")[0]
+    assert "return 404;" in operator and "proxy_pass" not in operator  # never passed on, token or not
+    notice = text.split("location = /api/notice {")[1].split("\n    }")[0]
+    assert "limit_except GET { deny all; " in notice and "proxy_pass http://rasa_any/webhooks/notice/;" in notice
     assert text.rstrip().endswith("return 404;\n    }\n  }\n}".rstrip())
     assert "X-Forwarded-For" not in text  # no client address passed on
     with pytest.raises(ValueError):
         render(NginxSettings(port=8090, rasa_ports=[], prefix=tmp_path, log_dir=tmp_path))
+
+
+def test_nginx_sends_the_same_security_headers_as_the_python_servers_and_hsts(tmp_path):
+    text = render(NginxSettings(port=8090, rasa_ports=[5101], prefix=tmp_path, log_dir=tmp_path))
+    for name, value in COMMON_HEADERS.items():
+        assert f'add_header {name} "{value}" always;' in text, name
+        assert f"proxy_hide_header {name};" in text, name  # one copy, not nginx's and the instance's
+    assert 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' in text
+    socket_io = text.split("location /socket.io/ {")[1].split("location")[0]
+    assert "limit_except GET POST { deny all; }" in socket_io
+
+
+def test_the_cluster_lets_its_own_page_open_socket_io(tmp_path, monkeypatch):
+    monkeypatch.delenv("ALLOWED_ORIGINS", raising=False)
+    settings = ClusterSettings(state_dir=tmp_path, log_dir=tmp_path, model=tmp_path / "m.tar.gz", port=8090)
+    runner = Cluster.__new__(Cluster)
+    runner.settings = settings
+    env = runner.environment({"db_password": "d", "redis_password": "r", "session_secret": "s" * 64})
+    assert allowed_origins(env) == ["http://localhost:8090", "http://127.0.0.1:8090"]
 
 
 def test_settings_pick_free_ports(tmp_path):
@@ -169,6 +197,20 @@ def test_settings_pick_free_ports(tmp_path):
     ports = [*settings.rasa_ports, settings.action_port, settings.postgres_port, settings.redis_port]
     assert len(settings.rasa_ports) == 3 and len(set(ports)) == len(ports)
     assert settings.action_url_port == settings.action_port
+
+
+def test_every_instance_signs_conversation_tokens_with_the_same_kept_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "secrets.json").write_text(json.dumps({"db_password": "a", "redis_password": "b"}))  # an older cluster
+    settings = ClusterSettings(state_dir=state, log_dir=tmp_path, model=tmp_path / "m.tar.gz", instances=2)
+    secrets = {instance.env["SESSION_SECRET"] for instance in Cluster(settings).instances}
+    assert len(secrets) == 1 and len(next(iter(secrets))) >= 32
+    assert {i.env["SESSION_SECRET"] for i in Cluster(settings).instances} == secrets, "kept across restarts"
+    assert Cluster(settings).instances[0].env["DB_PASSWORD"] == "a"
+    monkeypatch.setenv("SESSION_SECRET", "o" * 32)
+    assert Cluster(settings).instances[1].env["SESSION_SECRET"] == "o" * 32, "the operator's own wins"
 
 
 def test_stop_recorded_stops_only_the_recorded_program(tmp_path):
@@ -228,9 +270,13 @@ def test_published_page_is_a_readable_copy(tmp_path):
     (state / PAGE_DIR).mkdir()
     (state / PAGE_DIR / "stale.html").write_text("old")
     page = publish_page(STATIC, state / PAGE_DIR)
+    pages = render_pages()
     copied = sorted(p.relative_to(page) for p in page.rglob("*"))
-    assert copied == sorted(p.relative_to(STATIC) for p in STATIC.rglob("*"))  # stale file gone
+    # the static files and the filled-in pages; the stale file is gone
+    assert copied == sorted([p.relative_to(STATIC) for p in STATIC.rglob("*")] + [Path(name) for name in pages])
     for path in page.rglob("*"):
         assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
-        if path.is_file():
+        if path.name in pages:
+            assert path.read_text(encoding="utf-8") == pages[path.name]
+        elif path.is_file():
             assert path.read_bytes() == (STATIC / path.relative_to(page)).read_bytes()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -19,11 +18,12 @@ from scripts.content_rules import (
     source_dates,
     word_count,
 )
+from settings import get as get_setting
 from tests.conftest import ROOT
 from tests.extract import all_texts, texts_in
 
 # The shared folder with the brief and the announcement: ../shared, or SHARED_DIR for a clone elsewhere.
-SHARED = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared")
+SHARED = Path(get_setting("SHARED_DIR") or ROOT.parent / "shared")
 BRIEF = SHARED / "content" / "BRIEF.md"
 SOURCE = SHARED / "sources" / "aankondiging-2025-08-11.txt"
 # Figures of a thousand and more: "485.000" in Dutch, "485,000" in English.

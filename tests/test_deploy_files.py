@@ -145,6 +145,12 @@ def test_the_action_server_token_comes_from_one_secret_in_both_releases(rasa_val
     assert "runtime.action_server" in next(arg for keyword, arg in final if keyword == "ENTRYPOINT")
 
 
+def test_every_replica_signs_conversation_tokens_with_the_secret_from_a_secret(rasa_values):
+    entry = next(item for item in rasa_values["extraEnv"] if item["name"] == "SESSION_SECRET")
+    assert "value" not in entry and entry["valueFrom"]["secretKeyRef"]["name"]
+    assert rasa_values["replicaCount"] > 1  # why it must be shared
+
+
 def test_helm_values_api_off_or_authenticated_and_cors_limited(rasa_values):
     settings = rasa_values["applicationSettings"]
     arguments = [str(arg) for arg in rasa_values.get("args", []) + rasa_values.get("extraArgs", [])]
@@ -154,6 +160,9 @@ def test_helm_values_api_off_or_authenticated_and_cors_limited(rasa_values):
     assert "--auth-token" not in arguments
     cors = settings["cors"]
     assert cors != "*" and re.fullmatch(r"https://[a-z0-9.-]+", cors), cors
+    # the socket.io channel's own origin check (channels/config.py) lets the same site in, and only it
+    env = {item["name"]: item.get("value") for item in rasa_values["extraEnv"]}
+    assert env["ALLOWED_ORIGINS"] == cors
     if "--cors" in arguments:
         assert arguments[arguments.index("--cors") + 1] == cors
     assert settings["telemetry"]["enabled"] is False
@@ -168,9 +177,9 @@ def test_helm_values_readiness_needs_a_loaded_model(rasa_values):
 
 
 def test_sizing_page_uses_the_benchmark_numbers():
-    bench = (ROOT / "bench" / "results" / "latest.md").read_text(encoding="utf-8")
+    bench = (ROOT / "bench" / "results" / "2026-12-04-5cde33c.md").read_text(encoding="utf-8")
     sizing = (ROOT / "docs" / "sizing.md").read_text(encoding="utf-8")
-    # Columns of latest.md: stock, one process, its ratio, cluster, its ratio.
+    # Columns of that summary: stock, one process, its ratio, cluster, its ratio.
     numbers = r"\| [\d.]+ \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \|"
     for label in (r"CPU ms/message \(all runs\)", "saturation throughput msg/s",
                   r"peak RSS Rasa server MiB \(largest process\)"):
@@ -178,4 +187,4 @@ def test_sizing_page_uses_the_benchmark_numbers():
         assert found, label
         for number in found.groups():  # one process and cluster
             assert number in sizing, (label, number)
-    assert "bench/results/latest.md" in sizing
+    assert "bench/results/2026-12-04-5cde33c.md" in sizing

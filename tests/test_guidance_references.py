@@ -24,8 +24,9 @@ def unregistered(found: dict, registry: Registry) -> dict:
 def test_scanned_files_cover_answers_actions_and_web_page():
     names = {path.relative_to(ROOT).as_posix() for path in scanned_files()}
     assert {"domain/faq.yml", "domain/basics.yml", "actions/fallback.py",
-            "webchat/static/js/main.js", "webchat/static/js/render.js", "webchat/static/index.html",
-            "webchat/static/privacy.html", "webchat/static/privacy-en.html",
+            "webchat/static/js/main.js", "webchat/static/js/render.js", "webchat/templates/index.html",
+            "webchat/templates/privacy.html", "webchat/templates/privacy-en.html",
+            "webchat/templates/toegankelijkheid.html", "webchat/templates/toegankelijkheid-en.html",
             "webchat/static/js/i18n/nl.js", "webchat/static/js/i18n/en.js"} <= names
     assert not any(name.startswith("webchat/static/vendor/") for name in names)
     assert "actions/data/guidance.yml" not in names

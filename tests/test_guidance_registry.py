@@ -11,7 +11,9 @@ import yaml
 
 from actions.guidance import (
     ACTION_TOPICS,
+    CHECK_RESULTS,
     CHECKED,
+    NOT_CHECKED,
     OWNERS,
     TOPICS,
     URL_ONLY,
@@ -101,12 +103,12 @@ def test_every_action_topic_has_a_checked_entry(registry):
         assert any(entry.checked for entry in registry.links_for(topic) + registry.phones_for(topic)), topic
 
 
-def test_checked_dates_are_the_brief_date_documented_in_the_file(registry):
-    # The 113 entries came with the brief's paragraph of 6 December 2026.
-    dates = {entry.id: entry.checked_on for entry in registry.entries}
-    assert {day for key, day in dates.items() if not key.startswith("suicide_prevention")} == {date(2026, 2, 5)}
-    assert {day for key, day in dates.items() if key.startswith("suicide_prevention")} == {date(2026, 12, 6)}
-    assert "2026-02-05" in REGISTRY_FILE.read_text(encoding="utf-8").split("links:")[0]
+def test_every_check_date_comes_with_a_recorded_check(registry):
+    # make check-links writes checked_on and check together; phone numbers are never checked there.
+    for entry in registry.entries:
+        assert (entry.checked_on is None) == (entry.check == NOT_CHECKED), entry.id
+        assert entry.check in (NOT_CHECKED, *CHECK_RESULTS), entry.id
+    assert {entry.check for entry in registry.entries if not entry.is_link} == {NOT_CHECKED}
 
 
 def test_links_for_gives_checked_links_before_url_only_ones(registry):
@@ -150,8 +152,13 @@ def test_digits_ignores_spacing():
     (lambda d: d["phones"][0].update(number="088 786 73 72"), "duplicate number"),
     (lambda d: d["links"][0].update(topics=["weather"]), "unknown topic 'weather'"),
     (lambda d: d["links"][0].update(status="seen"), "status must be one of"),
-    (lambda d: d["links"][0].update(checked_on=date(2999, 1, 1)), "is in the future"),
+    (lambda d: d["links"][0].update(checked_on=date(2999, 1, 1), check="ok"), "is in the future"),
     (lambda d: d["links"][0].update(checked_on="last week"), "checked_on must be a date"),
+    (lambda d: d["links"][0].update(checked_on=date(2026, 2, 5), check="not checked"),
+     "without a recorded check result"),
+    (lambda d: d["links"][0].update(checked_on=None, check="ok"), "has no date"),
+    (lambda d: d["links"][0].update(check="seen"), "check must be one of"),
+    (lambda d: d["links"][0].pop("checked_on"), "missing field 'checked_on'"),
     (lambda d: d["links"][0].update(staus="checked"), "unknown field 'staus'"),
     (lambda d: d["links"][0].pop("owner"), "missing field 'owner'"),
     (lambda d: d["links"][0]["title"].pop("en"), "title needs non-empty 'nl' and 'en'"),

@@ -33,12 +33,20 @@ from tests.flows_support import in_form, user_message
 ENTRY = '/choose{"flow":"checklist"}'
 
 
+# Running the actions in the server is a change to Rasa (runtime/patches.py).
+pytestmark = pytest.mark.patches
+
+
 @pytest.fixture(autouse=True)
 def patched(monkeypatch):
     monkeypatch.delenv(inprocess_actions.ENV, raising=False)
     monkeypatch.delenv(faults.TIMEOUT_ENV, raising=False)
+    patches.uninstall()
     assert runtime.install()
     faults.configure()
+    yield
+    monkeypatch.undo()  # a test's own replacement of RemoteAction.run first, then the installed one
+    patches.uninstall()
 
 
 def tracker_of(domain, events: List[Event], language: str = "nl") -> DialogueStateTracker:
@@ -47,12 +55,13 @@ def tracker_of(domain, events: List[Event], language: str = "nl") -> DialogueSta
 
 
 async def run_remote_action(name: str, url: str, domain, tracker: DialogueStateTracker,
-                            channel: str = "rest") -> List[Event]:
-    """Rasa's ``RemoteAction`` (patched) with endpoint ``url`` on ``channel``."""
+                            channel: str = "rest", stock: bool = False) -> List[Event]:
+    """``RemoteAction.run`` (as installed, or Rasa's own with ``stock``) with endpoint ``url`` on ``channel``."""
     output = CollectingOutputChannel()
     output.name = lambda: channel  # type: ignore[method-assign]
     action = RemoteAction(name, EndpointConfig(url=url))
-    return await action.run(output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+    run = patches.original("RemoteAction.run") if stock else RemoteAction.run
+    return await run(action, output, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
 
 
 def run_action(name: str, url: str, domain, tracker: DialogueStateTracker, channel: str = "rest") -> List[Event]:
@@ -60,8 +69,7 @@ def run_action(name: str, url: str, domain, tracker: DialogueStateTracker, chann
 
 
 def over_http(name: str, domain, tracker: DialogueStateTracker, monkeypatch, channel: str = "rest") -> List[Event]:
-    """The same action through Rasa's HTTP call and an action server that runs the SDK executor."""
-    monkeypatch.setenv(inprocess_actions.ENV, "0")
+    """The same action through Rasa's own HTTP call and an action server that runs the SDK executor."""
     executor = ActionExecutor()
     executor.register_package("actions")
 
@@ -72,10 +80,8 @@ def over_http(name: str, domain, tracker: DialogueStateTracker, monkeypatch, cha
             return web.json_response({"action_name": rejection.action_name, "error": rejection.message}, status=400)
         return web.json_response(answer)
 
-    try:
-        return asyncio.run(with_server(webhook, lambda url: run_remote_action(name, url, domain, tracker, channel)))
-    finally:
-        monkeypatch.delenv(inprocess_actions.ENV)
+    return asyncio.run(with_server(webhook, lambda url: run_remote_action(name, url, domain, tracker, channel,
+                                                                          stock=True)))
 
 
 def typed(text: str) -> UserUttered:
@@ -168,7 +174,7 @@ def with_test_actions(monkeypatch, *actions: Action) -> None:
         executor.register_action(action)
     package = inprocess_actions.InProcessActions()
     package._executor = executor
-    monkeypatch.setattr(RemoteAction, "run", patches.action_run(patches.original("run"), package))
+    monkeypatch.setattr(RemoteAction, "run", patches.action_run(patches.original("RemoteAction.run"), package, True))
 
 
 def test_an_action_that_raises_gives_the_apology_and_ends_the_turn(domain, monkeypatch, caplog):
@@ -186,17 +192,21 @@ def test_a_rejection_stays_a_rejection(domain, monkeypatch):
     assert raised.value.action_name == "action_test_rejecting" and "not now" in raised.value.message
 
 
-def test_actions_not_in_the_package_and_the_switch_off_go_over_http(domain, monkeypatch):
+def test_one_way_per_deployment_in_the_server_or_all_over_http(domain, monkeypatch):
     tracker = tracker_of(domain, CASES["share guidance"][1]())
-    # the action server (a closed port) cannot answer: the HTTP path gives the apology
-    monkeypatch.setenv(inprocess_actions.ENV, "0")
-    events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
-    assert events[0].metadata["utter_action"] == faults.RESPONSE
-    monkeypatch.setenv(inprocess_actions.ENV, "1")
-    events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
-    assert events and events[0].metadata.get("utter_action") != faults.RESPONSE
+    for name in ("action_share_guidance", "action_answer", "action_offer_feedback"):
+        events = run_action(name, closed_port_url(), domain, tracker)  # in the server: no HTTP at all
+        assert all(e.metadata.get("utter_action") != faults.RESPONSE for e in events if isinstance(e, BotUttered))
+    # an action the package does not have fails as the action server's 404 would: the apology
     events = run_action("action_not_in_the_package", closed_port_url(), domain, tracker)
     assert events[0].metadata["utter_action"] == faults.RESPONSE
+    monkeypatch.setenv(inprocess_actions.ENV, "0")  # another deployment: installed again
+    patches.uninstall()
+    assert runtime.install()
+    for name in ("action_share_guidance", "action_answer", "action_offer_feedback"):
+        # every action goes to the action server (a closed port here): the apology
+        events = run_action(name, closed_port_url(), domain, tracker)
+        assert events[0].metadata["utter_action"] == faults.RESPONSE
 
 
 @pytest.mark.parametrize("raw, expected", [("", True), ("1", True), ("true", True), ("0", False), ("off", False),
@@ -232,8 +242,7 @@ def test_a_package_that_cannot_be_imported_is_reported_and_every_action_gets_the
     with caplog.at_level(logging.ERROR):
         assert inprocess_actions.preload(package) is False  # no SystemExit: the server keeps running
     assert "cannot be loaded, so every flow will answer with the apology" in caplog.text
-    assert package.runs("action_share_guidance") and package.runs("validate_checklist_form")
-    monkeypatch.setattr(RemoteAction, "run", patches.action_run(patches.original("run"), package))
+    monkeypatch.setattr(RemoteAction, "run", patches.action_run(patches.original("RemoteAction.run"), package, True))
     tracker = tracker_of(domain, CASES["share guidance"][1]())
     for _ in range(2):  # imported once; the second call fails at once as well
         events = run_action("action_share_guidance", closed_port_url(), domain, tracker)

@@ -16,6 +16,8 @@ FORBIDDEN = {
     "understanding": ("actions", "channels", "runtime", "nlu_components", "rasa", "rasa_sdk"),
     "nlu_components": ("actions", "channels", "runtime"),
     "privacy": ("actions", "channels", "runtime", "nlu_components"),
+    # operator control: below channels/, actions/ and webchat/ (the content check of scripts/ is its one reach up)
+    "operations": ("actions", "channels", "runtime", "nlu_components", "webchat"),
 }
 
 

@@ -98,10 +98,12 @@ def clean_env(monkeypatch):
 
 
 def test_required_settings_all_or_nothing():
-    assert config.required_settings("x", ["A", "B"], {}) is None
-    assert config.required_settings("x", ["A", "B"], {"A": "1", "B": "2"}) == {"A": "1", "B": "2"}
-    with pytest.raises(ValueError, match="B must be set"):
-        config.required_settings("x", ["A", "B"], {"A": "1", "B": " "})
+    names = ["TELEGRAM_TOKEN", "TELEGRAM_SECRET_TOKEN"]
+    assert config.required_settings("x", names, {}) is None
+    both = {"TELEGRAM_TOKEN": "1", "TELEGRAM_SECRET_TOKEN": "2"}
+    assert config.required_settings("x", names, both) == both
+    with pytest.raises(ValueError, match="TELEGRAM_SECRET_TOKEN must be set"):
+        config.required_settings("x", names, {"TELEGRAM_TOKEN": "1", "TELEGRAM_SECRET_TOKEN": " "})
 
 
 @pytest.mark.parametrize("channel, env", [(TwilioInput, TWILIO_ENV), (TelegramInput, TELEGRAM_ENV),
@@ -133,7 +135,7 @@ def test_telegram_secret_token_with_forbidden_characters_is_refused(clean_env):
 
 
 def test_positive_numbers_are_checked():
-    assert config.http_timeout_s({}) == config.DEFAULT_HTTP_TIMEOUT_S
+    assert config.http_timeout_s({}) == 10.0
     assert config.http_timeout_s({"CHANNEL_HTTP_TIMEOUT_S": "2.5"}) == 2.5
     with pytest.raises(ValueError):
         config.dedupe_ttl_s({"CHANNEL_DEDUPE_TTL_S": "0"})

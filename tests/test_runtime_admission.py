@@ -10,7 +10,7 @@ from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.processor import MessageProcessor
 
 import runtime
-from runtime import admission
+from runtime import admission, patches
 from runtime.admission import Admission, configured_limit, place_given_back
 
 
@@ -207,21 +207,26 @@ def test_conversation_locks_and_places_never_wait_for_each_other():
     assert [d for d in done if d.startswith("a")] == ["a0", "a1", "a2"]
 
 
-def test_the_runtime_patches_limit_rasas_message_processor():
+@pytest.mark.patches
+def test_the_runtime_patches_limit_rasas_message_processor(monkeypatch):
+    monkeypatch.setenv("ACTIONS_IN_PROCESS", "0")  # over HTTP: the slow call gives the place back
+    patches.uninstall()
     assert runtime.install()
-    handle = MessageProcessor.handle_message
-    assert getattr(handle, "_bvo_runtime_patch", False)
-    assert handle.__wrapped__.__qualname__ == "MessageProcessor.handle_message"
-    # RemoteAction.run gives the place back around the call to the action server
-    from rasa.core.actions.action import RemoteAction
+    try:
+        handle = MessageProcessor.handle_message
+        assert getattr(handle, "_bvo_runtime_patch", False)
+        assert handle.__wrapped__.__qualname__ == "MessageProcessor.handle_message"
+        # RemoteAction.run gives the place back around the call to the action server
+        from rasa.core.actions.action import RemoteAction
 
-    layers, run = [], RemoteAction.run
-    while run is not None:
-        layers.append(run.__qualname__)
-        run = getattr(run, "__wrapped__", None)
-    # (actions/ in the server: ``route`` picks the in-process run; tests/test_inprocess_actions.py)
-    assert layers[:3] == ["local_first.<locals>.run", "route.<locals>.run", "outside_limit.<locals>.run"]
-    assert layers[-1] == "RemoteAction.run"
+        layers, run = [], RemoteAction.run
+        while run is not None:
+            layers.append(run.__qualname__)
+            run = getattr(run, "__wrapped__", None)
+        assert layers[0] == "outside_limit.<locals>.run"
+        assert layers[-1] == "RemoteAction.run"
+    finally:
+        patches.uninstall()
     with pytest.raises(ValueError):
         Admission(0)
 

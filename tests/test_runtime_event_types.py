@@ -9,7 +9,7 @@ from rasa.shared.utils.common import all_subclasses
 from runtime import patches
 from runtime.event_types import cached_resolve_by_type
 
-ORIGINAL = patches.original("resolve_by_type") if "resolve_by_type" in patches._originals else Event.resolve_by_type
+ORIGINAL = patches.original("Event.resolve_by_type")
 TYPE_NAMES = sorted({cls.type_name for cls in all_subclasses(Event)})
 
 
@@ -44,8 +44,8 @@ def test_the_table_is_used_after_the_first_look_up():
     assert calls == ["bot"]
 
 
-def test_installed_patch_reads_events_back_unchanged():
-    patches.install()
+@pytest.mark.patches
+def test_installed_patch_reads_events_back_unchanged(runtime_changes):
     assert getattr(Event.resolve_by_type, patches.MARKER, False)
     events = [UserUttered("hallo", {"name": "greet", "confidence": 0.9}), ActionExecuted("utter_greet"),
               BotUttered("Hallo!", metadata={"utter_action": "utter_greet"}), SlotSet("language", "en")]

@@ -44,13 +44,16 @@ from rasa.utils.endpoints import EndpointConfig
 import runtime
 from actions.flows import FLOW_SLOTS
 from actions.guidance import load_registry
-from runtime import faults, inprocess_actions
-from runtime.local_actions import LOCAL_ACTIONS
+from runtime import faults, inprocess_actions, patches
 from scripts.content_rules import references
 from tests.conftest import Handler, closed_port_url, with_server
 
 ROOT = Path(__file__).resolve().parent.parent
 WALL_LIMIT_S = 2.0
+
+
+# The time limit and the apology are changes to Rasa (runtime/faults.py): stock Rasa has neither.
+pytestmark = pytest.mark.patches
 
 
 @pytest.fixture(autouse=True)
@@ -59,9 +62,12 @@ def patched(monkeypatch):
     # These tests are about the action server: every action goes over HTTP
     # (tests/test_inprocess_actions.py covers actions run in the Rasa server).
     monkeypatch.setenv(inprocess_actions.ENV, "0")
+    patches.uninstall()
     assert runtime.install()
     faults.configure()  # the default time limit, whatever an earlier test set
     yield
+    monkeypatch.undo()  # a test's own replacements first, then the installed changes
+    patches.uninstall()
     faults.configure()
 
 
@@ -240,15 +246,17 @@ def test_the_flow_slots_cleared_on_a_fault_are_those_the_flows_clear(domain):
     assert cleared == set(FLOW_SLOTS) | {"requested_slot"}
 
 
-def test_the_feedback_question_after_a_faq_answer_needs_no_action_server(domain):
-    """It runs in the server: with the action server unreachable it is asked when due, without delay."""
+def test_the_feedback_question_after_a_faq_answer_needs_no_action_server(domain, monkeypatch):
+    """In the server (ACTIONS_IN_PROCESS=1): with the action server unreachable it is asked when due, at once."""
+    monkeypatch.setenv(inprocess_actions.ENV, "1")
+    patches.uninstall()
+    assert runtime.install()
     answer = [UserUttered("Wat is er gebeurd?", intent={"name": "faq", "confidence": 0.99}),
               ActionExecuted("utter_faq"), BotUttered("Antwoord", metadata={"utter_action": "utter_faq/what"})]
     events, elapsed, _ = run_remote(domain, closed_port_url(), name="action_offer_feedback", events=answer)
     assert events == [] and elapsed < 0.1  # one answer: not due yet
     events, elapsed, _ = run_remote(domain, closed_port_url(), name="action_offer_feedback", events=answer * 2)
     assert [e.metadata["utter_action"] for e in events] == ["utter_ask_feedback"] and elapsed < 0.1
-    assert set(LOCAL_ACTIONS) <= set(domain.user_actions)
 
 
 # --- what stays as in stock Rasa -------------------------------------------------------------
@@ -310,10 +318,10 @@ def faq_rule_actions() -> List[str]:
 
 
 def test_faq_answers_never_call_the_action_server():
-    """The answer action and the feedback question after it both run in the Rasa server."""
+    """The answer action and the feedback question after it are actions of actions/: in the server by default."""
     actions = faq_rule_actions()
     assert actions and actions[0] == "action_answer"
-    assert set(actions) <= set(LOCAL_ACTIONS)
+    assert set(actions) <= inprocess_actions.InProcessActions().names
     # The FAQ answers themselves are retrieval responses that Rasa renders without the action server.
     importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain"),
                                                      [str(ROOT / "data")])

@@ -62,8 +62,8 @@ def test_preparation_runs_after_loading_and_is_frozen_too(unfrozen):
     assert not any(obj is made[0] for obj in gc.get_objects())
 
 
-def test_install_wraps_rasas_listener_once():
-    assert runtime.install()
+@pytest.mark.patches
+def test_install_wraps_rasas_listener_once(runtime_changes):
     current = rasa.core.run.load_agent_on_start
     assert getattr(current, patches.MARKER)
     assert current.__wrapped__.__module__ == "rasa.core.run"

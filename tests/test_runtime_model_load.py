@@ -102,14 +102,14 @@ def test_each_spacy_pipeline_is_loaded_once_per_name():
     assert loads == ["nl_core_news_sm", "en_core_web_sm"]
 
 
-def test_install_replaces_both_loaders_once_and_keeps_rasas_own():
+@pytest.mark.patches
+def test_install_replaces_both_loaders_once_and_keeps_rasas_own(runtime_changes):
     from rasa.nlu.utils.spacy_utils import SpacyNLP
     from rasa.utils.tensorflow.models import RasaModel
 
-    assert runtime.install()
     load, spacy_load = RasaModel.load, SpacyNLP.load_model
     assert getattr(load, patches.MARKER) and getattr(spacy_load, patches.MARKER)
     assert patches.original("RasaModel.load").__module__ == "rasa.utils.tensorflow.models"
     assert patches.original("SpacyNLP.load_model").__module__ == "rasa.nlu.utils.spacy_utils"
-    patches.install_model_load()
+    assert runtime.install()
     assert (RasaModel.load, SpacyNLP.load_model) == (load, spacy_load)

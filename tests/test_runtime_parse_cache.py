@@ -104,8 +104,8 @@ def test_size_from_the_environment(raw, expected):
     assert configured_size({"PARSE_CACHE_SIZE": raw}) == expected
 
 
-def test_install_wraps_rasas_processor_once():
-    patches.install()
+@pytest.mark.patches
+def test_install_wraps_rasas_processor_once(runtime_changes):
     wrapped = MessageProcessor._parse_message_with_graph
     assert getattr(wrapped, patches.MARKER, False)
     patches.install()

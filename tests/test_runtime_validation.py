@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -11,7 +9,6 @@ from hypothesis import strategies as st
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-import runtime
 from runtime import patches, validation
 
 VALID = [
@@ -41,40 +38,33 @@ INVALID = [
 
 @pytest.fixture(scope="module")
 def action() -> RemoteAction:
-    assert runtime.install()
     return RemoteAction("action_share_guidance", None)
 
 
 def stock_outcome(action, result):
     try:
-        return patches.original("_validate_action_result")(action, result)
+        return patches.original("RemoteAction._validate_action_result")(action, result)
     except ValidationError as error:
         return (type(error), error.message, list(error.path), list(error.schema_path))
 
 
 def patched_outcome(action, result):
     try:
-        return action._validate_action_result(result)
+        return validation.validate_action_result(action, result)
     except ValidationError as error:
         return (type(error), error.message, list(error.path), list(error.schema_path))
 
 
-def test_the_patch_is_installed_and_rasa_s_original_kept(action):
-    assert runtime.installed()
-    assert RemoteAction._validate_action_result is not patches.original("_validate_action_result")
-    assert patches.original("_validate_action_result").__module__ == "rasa.core.actions.action"
-
-
 @pytest.mark.parametrize("result", VALID)
 def test_valid_answers_are_accepted(action, result):
-    assert action._validate_action_result(result) is True
+    assert validation.validate_action_result(action, result) is True
     assert stock_outcome(action, result) is True
 
 
 @pytest.mark.parametrize("result", INVALID)
 def test_invalid_answers_are_rejected_with_the_same_error_as_stock_rasa(action, result):
     with pytest.raises(ValidationError) as raised:
-        action._validate_action_result(result)
+        validation.validate_action_result(action, result)
     assert "Failed to validate Action server response from API" in raised.value.message
     assert patched_outcome(action, result) == stock_outcome(action, result)
 
@@ -101,24 +91,8 @@ answers = st.one_of(
 @given(answers)
 def test_any_answer_gets_the_same_verdict_and_error_as_stock_rasa(answer):
     action = RemoteAction("action_x", None)
-    runtime.install()
     assert patched_outcome(action, answer) == stock_outcome(action, answer)
 
 
 def test_the_validator_is_built_once_per_action_class(action):
     assert validation.validator_for(RemoteAction) is validation.validator_for(RemoteAction)
-
-
-def test_other_rasa_versions_are_refused_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="runtime.patches"):
-        assert patches.install("3.7.0") is False
-        assert patches.install("4.0.1") is False
-    assert caplog.text.count("runtime patches skipped") == 2
-    assert patches.supported("3.6.21") and patches.supported("3.6.0")
-    assert not patches.supported("3.60.1") and not patches.supported("3.5.9")
-
-
-def test_installing_twice_changes_nothing(action):
-    run, validate = RemoteAction.run, RemoteAction._validate_action_result
-    assert runtime.install() is True
-    assert (RemoteAction.run, RemoteAction._validate_action_result) == (run, validate)

@@ -7,17 +7,22 @@ import asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 from webchat.server import create_app, spacy_model_version
 
 SENDER = "abcdef0123456789"
+ISSUED = {ID_HEADER: "0123456789abcdef0123456789abcdef", TOKEN_HEADER: "1900000000.c2lnbmF0dXJl"}
 
 
 def fake_rasa(received: list, status: int = 200) -> web.Application:
     async def webhook(request: web.Request) -> web.Response:
-        received.append(await request.json())
+        body = await request.json()
+        if TOKEN_HEADER in request.headers:
+            body["token header"] = request.headers[TOKEN_HEADER]
+        received.append(body)
         if status != 200:
             return web.Response(status=status)
-        return web.json_response([{"recipient_id": SENDER, "text": "Antwoord", "buttons": []}])
+        return web.json_response([{"recipient_id": SENDER, "text": "Antwoord", "buttons": []}], headers=ISSUED)
 
     async def root(_: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")
@@ -53,18 +58,38 @@ def test_message_is_relayed_and_answer_returned():
     assert received == [{"sender": SENDER, "message": "Welk lab?"}]
 
 
+def test_the_conversation_token_goes_to_rasa_and_the_issued_conversation_comes_back():
+    received = []
+
+    async def scenario(client):
+        first = await client.post("/api/chat", json={"message": "Welk lab?"})
+        issued = {name: first.headers.get(name) for name in ISSUED}
+        await client.post("/api/chat", json={"sender": issued[ID_HEADER], "message": "En nu?"},
+                          headers={TOKEN_HEADER: issued[TOKEN_HEADER]})
+        await client.post("/api/chat", json={"sender": SENDER, "message": "En toen?", "token": "1.abc"})
+        return issued
+
+    assert asyncio.run(with_clients(received, scenario)) == ISSUED
+    assert received == [
+        {"message": "Welk lab?"},
+        {"sender": ISSUED[ID_HEADER], "message": "En nu?", "token header": ISSUED[TOKEN_HEADER]},
+        {"sender": SENDER, "message": "En toen?", "token header": "1.abc"},
+    ]
+
+
 def test_invalid_requests_are_refused_before_reaching_rasa():
     received = []
 
     async def scenario(client):
         statuses = []
         for payload in ({"sender": "../etc", "message": "x"}, {"sender": SENDER, "message": 5},
-                        {"sender": SENDER, "message": "x" * 6000}):
+                        {"sender": SENDER, "message": "x" * 6000}, {"sender": SENDER, "message": "x", "token": 5},
+                        {"sender": SENDER, "message": "x", "token": "1." + "a" * 200}):
             statuses.append((await client.post("/api/chat", json=payload)).status)
         statuses.append((await client.post("/api/chat", data=b"\xff\xfe not json")).status)
         return statuses
 
-    assert asyncio.run(with_clients(received, scenario)) == [400, 400, 400, 400]
+    assert asyncio.run(with_clients(received, scenario)) == [400] * 6
     assert received == []
 
 

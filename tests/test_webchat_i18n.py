@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from channels.socket_io import LANGUAGE_COMMANDS
 from tests.services import free_port
+from webchat.pages import TEMPLATES, render_pages
 from webchat.server import STATIC, create_app
 
 I18N = STATIC / "js" / "i18n"
@@ -45,8 +46,9 @@ class Markup(HTMLParser):
 
 
 def parse(name: str) -> Markup:
+    """Parses a page as served with the default settings."""
     markup = Markup()
-    markup.feed((STATIC / name).read_text(encoding="utf-8"))
+    markup.feed(render_pages({})[name])
     return markup
 
 
@@ -66,7 +68,7 @@ def test_the_language_switch_sends_exactly_the_commands_the_channel_lets_through
 
 
 def test_index_page_is_dutch_by_default_and_has_a_language_switch():
-    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    html = (TEMPLATES / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in html
     buttons = parse("index.html").languages
     assert [(b["data-language"], b["lang"], b["aria-pressed"]) for b in buttons] == [
@@ -74,34 +76,48 @@ def test_index_page_is_dutch_by_default_and_has_a_language_switch():
     assert all(b.get("type") == "button" for b in buttons)
 
 
-def test_privacy_pages_link_each_other_and_english_says_the_same_things():
-    dutch = [link["href"] for link in parse("privacy.html").links]
-    english = [link["href"] for link in parse("privacy-en.html").links]
-    assert "/privacy/en" in dutch and "/privacy" in english
-    assert {link.get("lang") for link in parse("privacy.html").links if link["href"] == "/privacy/en"} == {"en"}
-    english_text = (STATIC / "privacy-en.html").read_text(encoding="utf-8")
-    for fact in ("30 days", "IP addresses", "sessionStorage", "No cookies", "BSN"):
-        assert fact in english_text
-    # both pages have the same structure: headings and list items
-    for tag in ("<h2", "<li", "<p"):
-        assert (STATIC / "privacy.html").read_text(encoding="utf-8").count(tag) == english_text.count(tag)
+def test_statements_link_each_other_and_english_says_the_same_things():
+    pages = render_pages({})
+    for dutch_name, english_name, route in (("privacy.html", "privacy-en.html", "/privacy"),
+                                            ("toegankelijkheid.html", "toegankelijkheid-en.html", "/toegankelijkheid")):
+        dutch = [link["href"] for link in parse(dutch_name).links]
+        english = [link["href"] for link in parse(english_name).links]
+        assert f"{route}/en" in dutch and route in english
+        assert {link.get("lang") for link in parse(dutch_name).links if link["href"] == f"{route}/en"} == {"en"}
+        # both pages have the same structure: headings, list items and paragraphs
+        for tag in ("<h2", "<li", "<p"):
+            assert pages[dutch_name].count(tag) == pages[english_name].count(tag), (dutch_name, tag)
+    for fact in ("30 days", "IP addresses", "sessionStorage", "No cookies", "BSN", "Autoriteit Persoonsgegevens"):
+        assert fact in pages["privacy-en.html"]
+    for fact in ("WCAG 2.1", "EN 301 549", "axe-core", "320"):
+        assert fact in pages["toegankelijkheid-en.html"] and fact in pages["toegankelijkheid.html"]
 
 
-def test_english_privacy_page_is_served_with_the_security_headers():
+def test_english_statements_are_served_with_the_security_headers_and_only_registered_links():
+    """The privacy page links to the complaint page of the Autoriteit Persoonsgegevens.
+
+    It used to have no address at all; the right to complain is easier to use with the
+    address, which comes from the guidance registry like every link the assistant gives.
+    """
+    from actions.guidance import load_registry
+
     async def scenario():
         client = TestClient(TestServer(create_app(f"http://127.0.0.1:{free_port()}")))
         await client.start_server()
         try:
-            response = await client.get("/privacy/en")
-            return response.status, response.headers, await response.text()
+            answers = [await client.get(path) for path in ("/privacy/en", "/toegankelijkheid/en")]
+            return [(a.status, a.headers, await a.text()) for a in answers]
         finally:
             await client.close()
 
-    status, headers, html = asyncio.run(scenario())
-    assert status == 200
-    assert "default-src 'none'" in headers["Content-Security-Policy"]
-    assert '<html lang="en">' in html
-    assert "http://" not in html and "https://" not in html
+    for status, headers, html in asyncio.run(scenario()):
+        assert status == 200
+        assert "default-src 'none'" in headers["Content-Security-Policy"]
+        assert '<html lang="en">' in html
+        assert "http://" not in html
+        links = re.findall(r"https://[^\s\"<>]+", html)
+        assert all(load_registry().find_url(link) for link in links), links
+    assert load_registry().get("ap_tip_or_complaint").url in asyncio.run(scenario())[0][2]
 
 
 def test_no_page_text_left_untranslated_in_the_english_module():

@@ -1,10 +1,13 @@
 """Serves the chat page and relays its socket.io traffic to Rasa.
 
 The page talks only to this server (same origin), so the browser needs no
-CORS exception and no third-party request. The page uses socket.io
+CORS exception and no third-party request. The pages (the chat, the privacy
+and accessibility statements) are filled in once, at start-up
+(``webchat.pages``). The page uses socket.io
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
-clients. ``/health`` reports whether Rasa answers and the content date (the
-Rasa and spaCy versions only with ``EXPOSE_VERSIONS``).
+clients, with its conversation ids and tokens (``channels.sessions``).
+``/health`` reports whether Rasa answers and the content date (the Rasa and
+spaCy versions only with ``EXPOSE_VERSIONS``).
 
 Other websites cannot use the assistant through this server: ``/api/chat`` and
 the relay refuse a browser request from another origin (``ALLOWED_ORIGINS``)
@@ -28,10 +31,13 @@ import aiohttp
 import yaml
 from aiohttp import web
 
+import settings
 from channels import config
 from channels.limits import InputRejected, Limits, parse_json_object
+from channels.sessions import ID_HEADER, MAX_TOKEN_CHARS, TOKEN_HEADER
 from channels.web_security import COMMON_HEADERS
-from webchat import socket_proxy, transport
+from operations.control import public_notice
+from webchat import pages, socket_proxy, transport
 
 STATIC = Path(__file__).parent / "static"
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,23 +99,23 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
     return response
 
 
-async def index(_: web.Request) -> web.FileResponse:
-    """Serves the chat page."""
-    return web.FileResponse(STATIC / "index.html")
+def page(html: str) -> Any:
+    """Returns a handler that serves one page, filled in at start-up (``webchat.pages``)."""
 
+    async def handler(_: web.Request) -> web.Response:
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
 
-async def privacy(_: web.Request) -> web.FileResponse:
-    """Serves the privacy statement."""
-    return web.FileResponse(STATIC / "privacy.html")
-
-
-async def privacy_en(_: web.Request) -> web.FileResponse:
-    """Serves the English translation of the privacy statement."""
-    return web.FileResponse(STATIC / "privacy-en.html")
+    return handler
 
 
 async def chat(request: web.Request) -> web.Response:
-    """Relays one user message to Rasa and returns the bot messages."""
+    """Relays one user message to Rasa's REST channel and returns the bot messages.
+
+    The conversation protocol is the REST channel's (``channels.sessions``):
+    without ``sender`` and its token (header ``X-Conversation-Token`` or
+    ``"token"`` in the body) the message starts a new conversation; the answer
+    names the conversation in ``X-Conversation-Id`` and ``X-Conversation-Token``.
+    """
     if transport.foreign_request(request):
         return web.json_response({"error": "forbidden_origin"}, status=403)
     raw = await transport.read_body(request, request.app["header_timeout_s"])
@@ -119,20 +125,32 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
                                  status=rejected.status)
     sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+    token = request.headers.get(TOKEN_HEADER) or body.get("token")
+    if sender is not None and (not isinstance(sender, str) or not SENDER_PATTERN.match(sender)):
         return web.json_response({"error": "invalid_sender"}, status=400)
+    if token is not None and (not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS):
+        return web.json_response({"error": "invalid_token"}, status=400)
     if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
         return web.json_response({"error": "invalid_message"}, status=400)
     url = f"{request.app['rasa_url']}/webhooks/rest/webhook"
+    upstream_body = {"message": message, **({"sender": sender} if sender is not None else {})}
     try:
-        async with request.app["client"].post(url, json={"sender": sender, "message": message}) as upstream:
+        async with request.app["client"].post(url, json=upstream_body,
+                                              headers={TOKEN_HEADER: token} if token else None) as upstream:
             if upstream.status != 200:
                 logger.warning("Rasa answered HTTP %s", upstream.status)
                 return web.json_response({"error": "upstream"}, status=502)
-            return web.json_response(await upstream.json())
+            passed = {name: upstream.headers[name] for name in (ID_HEADER, TOKEN_HEADER)
+                      if name in upstream.headers}
+            return web.json_response(await upstream.json(), headers=passed)
     except (aiohttp.ClientError, TimeoutError):
         logger.warning("Rasa server not reachable at %s", request.app["rasa_url"])
         return web.json_response({"error": "upstream"}, status=502)
+
+
+async def notice(_: web.Request) -> web.Response:
+    """The operators' notice for above the chat (``operations/``): ``{"notice": {date, nl, en}}`` or null."""
+    return web.json_response({"notice": public_notice()})
 
 
 async def health(request: web.Request) -> web.Response:
@@ -172,7 +190,8 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
     Args:
         rasa_url: Base URL of the Rasa server, for example http://localhost:5005.
         environ: Settings (``ALLOWED_ORIGINS``, ``WEB_PORT``, ``EXPOSE_VERSIONS``,
-            ``HTTP_HEADER_TIMEOUT_S``, ``MAX_BODY_BYTES``...); ``os.environ`` when None.
+            ``HTTP_HEADER_TIMEOUT_S``, ``MAX_BODY_BYTES``, ``ORGANISATION_NAME``...);
+            ``os.environ`` when None.
 
     Returns:
         The aiohttp application.
@@ -185,11 +204,12 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
     app["expose_versions"] = config.expose_versions(env)
     app["header_timeout_s"] = config.header_timeout_s(env)
     app["rasa_url"] = rasa_url.rstrip("/")
-    app.router.add_get("/", index)
-    app.router.add_get("/privacy", privacy)
-    app.router.add_get("/privacy/en", privacy_en)
+    rendered = pages.render_pages(env)
+    for route, name in pages.ROUTES.items():
+        app.router.add_get(route, page(rendered[name]))
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
+    app.router.add_get("/api/notice", notice)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
     app.on_startup.append(_start_client)
     app.on_cleanup.append(_stop_client)
@@ -200,10 +220,9 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
 def main() -> None:
     """Runs the web server on WEB_PORT (default 8080), loopback only."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s webchat %(levelname)s %(message)s")
-    rasa_port = os.environ.get("RASA_PORT", "5005")
-    web_port = int(os.environ.get("WEB_PORT", "8080"))
-    host = os.environ.get("WEB_HOST", "127.0.0.1")
-    app = create_app(os.environ.get("RASA_URL", f"http://localhost:{rasa_port}"))
+    web_port = settings.get("WEB_PORT")
+    host = settings.get("WEB_HOST")
+    app = create_app(settings.get("RASA_URL") or f"http://localhost:{settings.get('RASA_PORT')}")
     try:
         asyncio.run(transport.serve(app, host, web_port, app["header_timeout_s"]))
     except (web.GracefulExit, KeyboardInterrupt):

@@ -6,6 +6,12 @@ it liked. ``DeadlineRequestHandler`` closes a connection whose request headers
 are not complete ``header_timeout_s`` after their first byte. Request bodies
 are read with a deadline in the handlers themselves (``read_body``).
 
+A request aiohttp cannot parse (a bad header, a broken chunk) gets a short
+fixed answer with the security headers, and one log line without a traceback
+or any part of the input (aiohttp's own answer quotes the input, names its
+version and logs a traceback for every such request). A body that does not
+unpack (``Content-Encoding`` that lies) is a 400, not a 500.
+
 ``foreign_request`` is the check of ``/api/chat`` and the socket.io relay
 against other websites.
 """
@@ -13,12 +19,22 @@ against other websites.
 from __future__ import annotations
 
 import asyncio
+import logging
+from http import HTTPStatus
 from typing import Any, Optional
 
 from aiohttp import web
-from aiohttp.web_protocol import RequestHandler
+from aiohttp.http_exceptions import BadHttpMessage
+from aiohttp.web_protocol import RequestHandler, RequestPayloadError
+from aiohttp.web_request import BaseRequest
 
-from channels.web_security import cross_site, origin_allowed
+from channels.web_security import API_HEADERS, cross_site, origin_allowed
+
+logger = logging.getLogger("webchat")
+# On aiohttp's own error answers (no middleware runs for them): aiohttp would name itself and its version.
+ERROR_HEADERS = {**API_HEADERS, "Server": "webchat"}
+# What a client causes (a request or body that does not parse): one log line, no traceback.
+CLIENT_ERRORS = (BadHttpMessage, RequestPayloadError)
 
 
 class DeadlineRequestHandler(RequestHandler):
@@ -50,6 +66,42 @@ class DeadlineRequestHandler(RequestHandler):
         """Stops the deadline with the connection."""
         self._stop_deadline()
         super().connection_lost(exc)
+
+    def handle_error(self, request: BaseRequest, status: int = 500, exc: Optional[BaseException] = None,
+                     message: Optional[str] = None) -> web.StreamResponse:
+        """The answer to a request aiohttp could not parse or handle, made safe.
+
+        A client error (4xx) is logged in one line with the exception's type only,
+        and answered with the status phrase, never with the parser's message
+        (which quotes the input). Every such answer gets ``ERROR_HEADERS``.
+
+        Args:
+            request: The request, as far as it was parsed.
+            status: The HTTP status aiohttp chose.
+            exc: The exception behind it.
+            message: aiohttp's text for the answer (dropped for client errors).
+
+        Returns:
+            The answer; the connection is closed after it.
+        """
+        if status >= 500:
+            answer = super().handle_error(request, status, exc, message)
+        else:
+            self.log_exception("Error handling request", exc_info=exc)
+            if request.writer.output_size > 0:
+                raise ConnectionError("the answer was sent already")
+            answer = web.Response(status=status, text=HTTPStatus(status).phrase, content_type="text/plain")
+            answer.force_close()
+        answer.headers.update(ERROR_HEADERS)
+        return answer
+
+    def log_exception(self, *args: Any, **kwargs: Any) -> None:
+        """Logs a malformed request or body in one line (its type only); anything else as aiohttp does."""
+        error = kwargs.get("exc_info")
+        if isinstance(error, CLIENT_ERRORS):
+            logger.warning("request refused: %s", type(error).__name__)
+            return
+        super().log_exception(*args, **kwargs)
 
     def _stop_deadline(self) -> None:
         if self._header_deadline is not None:
@@ -112,11 +164,14 @@ async def read_body(request: web.BaseRequest, timeout_s: float) -> bytes:
     Raises:
         web.HTTPRequestTimeout: The body did not arrive in time.
         web.HTTPRequestEntityTooLarge: The body is larger than the app allows.
+        web.HTTPBadRequest: The body does not unpack as its ``Content-Encoding`` says.
     """
     try:
         return await asyncio.wait_for(request.read(), timeout_s)
     except asyncio.TimeoutError:
         raise web.HTTPRequestTimeout() from None
+    except RequestPayloadError:
+        raise web.HTTPBadRequest(text="The body does not match its Content-Encoding.") from None
 
 
 async def serve(app: web.Application, host: str, port: int, header_timeout_s: float) -> None:

@@ -13,6 +13,7 @@ WORKDIR /app
 COPY constraints.txt /tmp/constraints.txt
 RUN pip install --no-cache-dir -c /tmp/constraints.txt pyyaml && rm /tmp/constraints.txt
 COPY actions/ /app/actions/
+COPY settings/ /app/settings/
 # The launcher with the token check and quiet errors (runtime/action_server.py; docs/security.md).
 COPY runtime/__init__.py runtime/patches.py runtime/action_server.py /app/runtime/
 RUN chown -R 1001:0 /app && chmod -R g=u /app

@@ -21,6 +21,7 @@ RUN pip install --no-cache-dir -c /tmp/requirements/constraints.txt \
 COPY config.yml credentials.yml ./
 COPY domain/ domain/
 COPY nlu_components/ nlu_components/
+COPY settings/ settings/
 COPY privacy/ privacy/
 COPY channels/ channels/
 COPY runtime/ runtime/

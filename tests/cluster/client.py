@@ -1,4 +1,10 @@
-"""Talking to the cluster in tests: messages over REST, trackers straight from PostgreSQL."""
+"""Talking to the cluster in tests: messages over REST, trackers straight from PostgreSQL.
+
+A test names its conversations (``"slow-turn-test"``); the cluster issues the
+real conversation id and a token with the first answer (``channels.sessions``),
+and every later message of that name sends them back. ``conversation_id``
+gives the issued id (the sender id in the store and at the action server).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import aiohttp
 import psycopg2
 import yaml
 
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 from cluster.runner import Cluster, http_status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +40,16 @@ QUESTIONS = [
     "Ben jij een robot?",
     "Waar kan ik terecht met vragen?",
 ]
+
+
+# The issued id and token of each named conversation; and the first message of a name while it is under way.
+ISSUED: Dict[str, Dict[str, str]] = {}
+_OPENING: Dict[str, asyncio.Event] = {}
+
+
+def conversation_id(name: str) -> str:
+    """The id the cluster issued for a named conversation (the name itself before its first answer)."""
+    return ISSUED.get(name, {}).get("id", name)
 
 
 def unavailable_texts() -> set:
@@ -66,12 +83,33 @@ class Reply:
 
 
 async def send(session: aiohttp.ClientSession, base_url: str, sender: str, text: str) -> Reply:
-    """POSTs one message to ``base_url``'s REST webhook."""
-    reply = Reply(sender, text, base_url, sent=time.monotonic())
+    """POSTs one message of the named conversation ``sender`` to ``base_url``'s REST webhook.
+
+    Messages of a name sent at once wait for the first one's answer, which issues the conversation.
+    """
+    opening = _OPENING.get(sender)
+    if sender not in ISSUED and opening is not None and not opening.is_set():
+        await opening.wait()
+    first = None
+    if sender not in ISSUED:
+        first = _OPENING[sender] = asyncio.Event()
     try:
-        async with session.post(f"{base_url}/webhooks/rest/webhook",
-                                json={"sender": sender, "message": text}) as answer:
+        return await _post(session, base_url, sender, text)
+    finally:
+        if first is not None:
+            first.set()
+
+
+async def _post(session: aiohttp.ClientSession, base_url: str, sender: str, text: str) -> Reply:
+    reply = Reply(sender, text, base_url, sent=time.monotonic())
+    issued = ISSUED.get(sender, {})
+    headers = {TOKEN_HEADER: issued["token"]} if issued else None
+    try:
+        async with session.post(f"{base_url}/webhooks/rest/webhook", headers=headers,
+                                json={"sender": issued.get("id", sender), "message": text}) as answer:
             reply.status = answer.status
+            if ID_HEADER in answer.headers:
+                ISSUED[sender] = {"id": answer.headers[ID_HEADER], "token": answer.headers[TOKEN_HEADER]}
             body = await answer.read()
             try:
                 parsed = json.loads(body)
@@ -95,12 +133,12 @@ def send_one(base_url: str, sender: str, text: str) -> Reply:
 
 
 def stored_events(cluster: Cluster, sender: str) -> List[Dict[str, Any]]:
-    """Every stored event of a conversation, in the order the store returns them."""
+    """Every stored event of a named conversation, in the order the store returns them."""
     connection = psycopg2.connect(host="127.0.0.1", port=cluster.postgres.port, user="rasa",
                                   password=cluster.postgres.password, dbname="rasa", connect_timeout=5)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (conversation_id(sender),))
             return [json.loads(row[0]) for row in cursor.fetchall()]
     finally:
         connection.close()

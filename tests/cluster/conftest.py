@@ -24,6 +24,8 @@ LOG_DIR = ROOT / "reports" / "cluster-test"
 LOCK_LIFETIME_S = 18.0
 TURN_TIMEOUT_S = 6.0
 QUEUE_TIMEOUT_S = 10.0
+# Operator control (operations/): the endpoints on every instance, the state in the lock store's Redis.
+OPERATOR_TOKEN = "cluster-operator-token-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +49,8 @@ def cluster(delay_proxy):
         # a load test, not an abuse test: like nginx's rate above, the per-sender limit of the
         # channels (RATE_LIMIT_PER_MINUTE, 30 by default) is lifted; tests/security tests it
         extra_env={"ACTION_TIMEOUT_S": "15", "ACTIONS_IN_PROCESS": "0",
-                   "RATE_LIMIT_PER_MINUTE": "1000000", "RATE_LIMIT_BURST": "1000000"})
+                   "RATE_LIMIT_PER_MINUTE": "1000000", "RATE_LIMIT_BURST": "1000000",
+                   "OPERATOR_TOKEN": OPERATOR_TOKEN})
     running = Cluster(settings)
     try:
         running.start()

@@ -24,6 +24,7 @@ from tests.cluster.client import (
     QUESTIONS,
     TIMEOUT,
     align,
+    conversation_id,
     paragraphs,
     send,
     send_one,
@@ -33,6 +34,7 @@ from tests.cluster.client import (
     wait_for_health,
 )
 from tests.cluster.conftest import LOCK_LIFETIME_S, LOG_DIR, TURN_TIMEOUT_S
+from tests.security.client import EVIL_ORIGIN, request
 
 pytestmark = pytest.mark.cluster
 NOT_UNDERSTOOD = "xqzt blorp vlamp"
@@ -70,6 +72,14 @@ def test_nginx_exposes_the_page_webhooks_and_health_only(cluster):
     assert error.value.code == 413
     with urllib.request.urlopen(f"{base}/health") as answer:
         assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+def test_the_page_served_by_nginx_may_open_socket_io_and_other_sites_may_not(cluster):
+    """The browser sends the page's origin (nginx's address); the instances check it (ALLOWED_ORIGINS)."""
+    handshake = "/socket.io/?EIO=4&transport=polling"
+    own = request(cluster.url + handshake, headers={"Origin": cluster.url})
+    assert own.status == 200 and b"sid" in own.body, own.status
+    assert 400 <= request(cluster.url + handshake, headers={"Origin": EVIL_ORIGIN}).status < 500
 
 
 def test_rate_limit_per_client_address(cluster, tmp_path):
@@ -134,7 +144,7 @@ def test_a_slow_turn_is_stopped_well_before_the_lock_expires(cluster, delay_prox
     sender = "slow-turn-test"
     first, second = cluster.instances[0].url, cluster.instances[1].url
     assert send_one(first, sender, "Hallo").answered  # the conversation exists
-    delay_proxy.slow_senders[sender] = 3 * LOCK_LIFETIME_S
+    delay_proxy.slow_senders[conversation_id(sender)] = 3 * LOCK_LIFETIME_S
 
     async def run():
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
@@ -147,8 +157,8 @@ def test_a_slow_turn_is_stopped_well_before_the_lock_expires(cluster, delay_prox
     try:
         slow, fast = asyncio.run(run())
     finally:
-        delay_proxy.slow_senders.pop(sender)
-    assert delay_proxy.delayed.get(sender) == 1, (delay_proxy.calls, slow, fast)
+        delay_proxy.slow_senders.pop(conversation_id(sender))
+    assert delay_proxy.delayed.get(conversation_id(sender)) == 1, (delay_proxy.calls, slow, fast)
     assert slow.try_later and slow.status == 200, slow
     assert TURN_TIMEOUT_S - 0.5 <= slow.received - slow.sent <= TURN_TIMEOUT_S + 3
     assert fast.answered, fast

@@ -17,6 +17,7 @@ import pytest
 from cluster.nginx import STATIC, NginxSettings, write_config
 from cluster.runner import PAGE_DIR, http_status, prepare_state_dir, publish_page
 from cluster.services import Nginx, free_port
+from webchat.pages import render_pages
 
 pytestmark = pytest.mark.cluster
 
@@ -31,6 +32,9 @@ def private_clone():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+PATHS = ("/", "/static/chat.css", "/privacy", "/privacy/en", "/toegankelijkheid", "/toegankelijkheid/en")
+
+
 def serve(static_dir: Path, work: Path) -> dict:
     """Starts nginx serving ``static_dir`` (no Rasa behind it); returns the status of / and the page text."""
     port = free_port()
@@ -38,7 +42,7 @@ def serve(static_dir: Path, work: Path) -> dict:
                              static_dir=static_dir)
     nginx = Nginx(write_config(settings, work / "nginx.conf"), settings.prefix, port, work).start()
     try:
-        return {path: http_status(f"http://127.0.0.1:{port}{path}") for path in ("/", "/static/chat.css")}
+        return {path: http_status(f"http://127.0.0.1:{port}{path}") for path in PATHS}
     finally:
         nginx.stop()
 
@@ -48,11 +52,11 @@ def test_the_published_page_is_served_from_a_private_clone(private_clone):
     try:
         prepare_state_dir(state)
         page = publish_page(private_clone, state / PAGE_DIR)
-        assert (page / "index.html").read_bytes() == (private_clone / "index.html").read_bytes()
-        assert serve(page, state) == {"/": 200, "/static/chat.css": 200}
+        assert (page / "chat.css").read_bytes() == (private_clone / "chat.css").read_bytes()
+        assert serve(page, state) == dict.fromkeys(PATHS, 200)
         if os.geteuid() == 0:
             # the situation the copy is for: straight from the private clone the workers get 403
-            assert serve(private_clone, state) == {"/": 403, "/static/chat.css": 403}
+            assert serve(private_clone, state) == dict.fromkeys(PATHS, 403)
     finally:
         shutil.rmtree(state, ignore_errors=True)
 
@@ -61,4 +65,4 @@ def test_the_cluster_serves_its_published_copy(cluster):
     config = cluster.nginx_config.read_text(encoding="utf-8")
     page = cluster.settings.state_dir / PAGE_DIR
     assert f"root {page}/;" in config and str(STATIC) not in config
-    assert (page / "index.html").read_bytes() == (STATIC / "index.html").read_bytes()
+    assert (page / "index.html").read_text(encoding="utf-8") == render_pages()["index.html"]

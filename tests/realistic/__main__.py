@@ -20,27 +20,36 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 from tests.realistic.score import ROOT, ResponseIndex, Verdict, judge, load_cases, load_topic_map, summarise
 
 DEFAULT_MIN_SCORE = 0.92
 CLIENTS = 4
 
 
-def send(url: str, sender: str, text: str) -> List[Dict[str, Any]]:
-    """Posts one message to the REST channel and returns the bot messages."""
-    body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+def send(url: str, conversation: Dict[str, str], text: str) -> List[Dict[str, Any]]:
+    """Posts one message to the REST channel and returns the bot messages.
+
+    ``conversation`` holds the sender id and token; it takes the ones the server
+    issues with the answer (``channels.sessions``), so the next message continues it.
+    """
+    body = json.dumps({"sender": conversation["id"], "message": text}).encode("utf-8")
+    headers = {"Content-Type": "application/json"}
+    if conversation.get("token"):
+        headers[TOKEN_HEADER] = conversation["token"]
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=60) as answer:
+        if answer.headers.get(ID_HEADER):
+            conversation.update(id=answer.headers[ID_HEADER], token=answer.headers[TOKEN_HEADER])
         return json.loads(answer.read().decode("utf-8"))
 
 
 def run_case(url: str, case, index, topic_map) -> Verdict:
     """Plays one case in a fresh conversation and judges the reply to its last message."""
-    sender = f"realistic-{uuid.uuid4().hex}"
+    conversation = {"id": f"realistic-{uuid.uuid4().hex}"}
     for earlier in case.history:
-        send(url, sender, earlier)
-    replies = send(url, sender, case.message)
+        send(url, conversation, earlier)
+    replies = send(url, conversation, case.message)
     verdict = judge(case, replies, index, topic_map)
     verdict.replies = replies  # type: ignore[attr-defined]
     return verdict

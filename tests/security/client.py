@@ -8,10 +8,13 @@ import json
 import socket
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 import socketio
+
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 
 EVIL_ORIGIN = "https://evil.example"
 
@@ -49,6 +52,28 @@ def request(url: str, method: str = "GET", body: Optional[bytes | str] = None,
 
 def post_json(url: str, value: Any, headers: Optional[Dict[str, str]] = None) -> Answer:
     return request(url, "POST", json.dumps(value), headers)
+
+
+@dataclass
+class RestConversation:
+    """One conversation over REST (or the page's relay), as a well-behaved client keeps it.
+
+    It starts with an id of its own (what a server without issued ids, the old
+    one, continues) and takes the id and token the server issues from every answer.
+    """
+
+    url: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    token: Optional[str] = None
+    headers: Dict[str, str] = field(default_factory=dict)
+
+    def say(self, message: str = "hallo") -> Answer:
+        """Sends a message in this conversation and takes the renewed token from the answer."""
+        headers = {**self.headers, **({TOKEN_HEADER: self.token} if self.token else {})}
+        answer = post_json(self.url, {"sender": self.id, "message": message}, headers)
+        if ID_HEADER.lower() in answer.headers:
+            self.id, self.token = answer.headers[ID_HEADER.lower()], answer.headers[TOKEN_HEADER.lower()]
+        return answer
 
 
 def nested(depth: int, leaf: Any = "x") -> Any:

@@ -145,3 +145,36 @@ def test_the_rasa_server_sends_the_token(made_run):
     texts = json.dumps(answer.json(), ensure_ascii=False)
     assert answer.status == 200 and sorry not in texts
     assert answer.json()[0].get("buttons"), texts
+
+
+# Rasa's HTTP API (rasa/server.py): status, model, parsing, trackers, events, actions, training.
+API_ROUTES = [("GET", "/status"), ("GET", "/version"), ("GET", "/domain"), ("POST", "/model/parse"),
+              ("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train"), ("POST", "/model/test/intents"),
+              ("POST", "/model/predict"), ("GET", "/conversations/x/tracker"),
+              ("POST", "/conversations/x/messages"), ("POST", "/conversations/x/tracker/events"),
+              ("PUT", "/conversations/x/tracker/events"), ("GET", "/conversations/x/story"),
+              ("POST", "/conversations/x/execute"), ("POST", "/conversations/x/trigger_intent"),
+              ("POST", "/conversations/x/predict")]
+
+
+@pytest.mark.parametrize("method, path", API_ROUTES)
+def test_make_run_keeps_rasas_http_api_off(made_run, method, path):
+    """Anyone who reaches the Rasa port cannot read or change conversations, the model or the domain."""
+    env, _ = made_run
+    answer = request(f"http://127.0.0.1:{env['RASA_PORT']}{path}", method,
+                     '{"text": "hallo", "sender": "user", "event": "action", "name": "action_listen"}')
+    assert answer.status in (404, 405), (method, path, answer.status)
+
+
+def test_make_run_lets_no_other_site_read_answers(made_run):
+    """CORS: Rasa's answers carry Access-Control-Allow-Origin only for the page's own origin."""
+    env, _ = made_run
+    url = f"http://127.0.0.1:{env['RASA_PORT']}/webhooks/rest/webhook"
+    body = {"sender": uuid.uuid4().hex, "message": "hallo"}
+    evil = "https://evil.example"
+    refused = post_json(url, body, headers={"Origin": evil})
+    preflight = request(url, "OPTIONS", headers={"Origin": evil, "Access-Control-Request-Method": "POST"})
+    for answer in (refused, preflight):
+        assert answer.headers.get("access-control-allow-origin") not in (evil, "*"), answer.headers
+    own = f"http://localhost:{env['WEB_PORT']}"
+    assert post_json(url, body, headers={"Origin": own}).headers.get("access-control-allow-origin") == own

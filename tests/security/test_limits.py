@@ -11,14 +11,15 @@ import asyncio
 import json
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Dict, List
 
 import pytest
 
 from channels.limit_texts import RATE_LIMITED, SESSION_RESTARTED
-from tests.security.client import SocketUser, post_json
-from tests.server.harness import ROOT, Servers, WebPage
+from tests.security.client import RestConversation, SocketUser, post_json, request
+from tests.server.harness import ROOT, Servers, WebPage, rss_kib
 
 pytestmark = pytest.mark.security
 
@@ -26,6 +27,12 @@ REST = "/webhooks/rest/webhook"
 BURST = 8
 MAX_CONVERSATIONS = 20
 MAX_TURNS = 5  # below BURST: a long conversation reaches it without the rate limit
+# The abuse burst of the memory test: new conversations, each with the largest metadata allowed, and
+# now and then a message of 100,000 characters and a body of 2 MB. Without MAX_CONVERSATIONS the Rasa
+# process grew by about 20 MiB in such a burst (25 KiB per conversation); with it by about 2 MiB.
+BURST_CONVERSATIONS = 800
+MAX_GROWTH_MIB = 8
+METADATA = {"page": "x" * 3900}
 LIMITS = {"RATE_LIMIT_PER_MINUTE": str(BURST), "RATE_LIMIT_BURST": str(BURST),
           "MAX_CONVERSATIONS": str(MAX_CONVERSATIONS), "MAX_TURNS": str(MAX_TURNS)}
 
@@ -57,8 +64,8 @@ def texts(answer: Any) -> List[str]:
     return [message.get("text", "") for message in answer.json()]
 
 
-def say(url: str, sender: str, message: str = "hallo") -> List[str]:
-    answer = post_json(url + REST, {"sender": sender, "message": message})
+def say(conversation: RestConversation, message: str = "hallo") -> List[str]:
+    answer = conversation.say(message)
     assert answer.status == 200
     return texts(answer)
 
@@ -70,22 +77,21 @@ def stored_user_messages(url: str, sender: str) -> int:
 
 
 def test_a_burst_from_one_sender_gets_the_polite_limit_answer_and_others_are_unaffected(limited):
-    flooder, other = uuid.uuid4().hex, uuid.uuid4().hex
-    answers = [say(limited.rasa.url, flooder) for _ in range(BURST + 3)]
+    flooder, other = RestConversation(limited.rasa.url + REST), RestConversation(limited.rasa.url + REST)
+    answers = [say(flooder) for _ in range(BURST + 3)]
     assert all(RATE_LIMITED["nl"] not in answer for answer in answers[:BURST])
     for answer in answers[BURST:]:
         assert answer == [RATE_LIMITED["nl"]], "over the limit: only the notice, the message is not processed"
-    assert RATE_LIMITED["nl"] not in say(limited.rasa.url, other)
+    assert RATE_LIMITED["nl"] not in say(other)
     # The session restarted after MAX_TURNS; the new one holds the other accepted messages, no refused one.
-    assert stored_user_messages(limited.rasa.url, flooder) == BURST - MAX_TURNS
+    assert stored_user_messages(limited.rasa.url, flooder.id) == BURST - MAX_TURNS
 
 
 def test_the_page_relay_is_limited_per_sender(limited):
-    sender = uuid.uuid4().hex
+    conversation = RestConversation(limited.page.url + "/api/chat", headers={"Origin": limited.page.url})
     replies = []
     for _ in range(BURST + 2):
-        answer = post_json(limited.page.url + "/api/chat", {"sender": sender, "message": "hallo"},
-                           headers={"Origin": limited.page.url})
+        answer = conversation.say()
         assert answer.status == 200
         replies.append(texts(answer))
     assert replies[-1] == [RATE_LIMITED["nl"]] and RATE_LIMITED["nl"] not in replies[0]
@@ -111,17 +117,41 @@ def test_a_socket_io_burst_is_limited_per_session(limited):
 
 
 def test_many_new_conversations_keep_at_most_the_cap_in_memory(limited):
-    senders = [uuid.uuid4().hex for _ in range(MAX_CONVERSATIONS * 2)]
+    senders = [RestConversation(limited.rasa.url + REST) for _ in range(MAX_CONVERSATIONS * 2)]
     for sender in senders:
-        say(limited.rasa.url, sender)
-    assert stored_user_messages(limited.rasa.url, senders[-1]) == 1
-    assert stored_user_messages(limited.rasa.url, senders[0]) == 0, "the oldest conversation was forgotten"
+        say(sender)
+    assert stored_user_messages(limited.rasa.url, senders[-1].id) == 1
+    assert stored_user_messages(limited.rasa.url, senders[0].id) == 0, "the oldest conversation was forgotten"
 
 
 def test_a_long_conversation_restarts_politely_at_the_cap(limited):
-    sender = uuid.uuid4().hex
-    answers = [say(limited.rasa.url, sender) for _ in range(MAX_TURNS + 1)]
+    sender = RestConversation(limited.rasa.url + REST)
+    answers = [say(sender) for _ in range(MAX_TURNS + 1)]
     assert all(SESSION_RESTARTED["nl"] not in answer for answer in answers[:MAX_TURNS])
     assert answers[MAX_TURNS][0] == SESSION_RESTARTED["nl"] and len(answers[MAX_TURNS]) > 1
-    say(limited.rasa.url, sender)
-    assert stored_user_messages(limited.rasa.url, sender) == 2, "only the new session is kept"
+    say(sender)
+    assert stored_user_messages(limited.rasa.url, sender.id) == 2, "only the new session is kept"
+
+
+def _abuse(url: str, index: int) -> None:
+    """One new conversation with large metadata; every 25th also a 100,000-character message and 2 MB."""
+    answer = post_json(url + REST, {"sender": uuid.uuid4().hex, "message": "hallo", "metadata": METADATA})
+    assert answer.status == 200
+    if index % 25 == 0:
+        assert post_json(url + REST, {"sender": uuid.uuid4().hex, "message": "Wat is er gebeurd? " * 5300}).status == 200
+        try:
+            assert request(url + REST, "POST", b'{"sender": "big", "message": "' + b"a" * 2_000_000 + b'"}').status == 413
+        except OSError:
+            pass  # closed before the whole body was sent: refused all the same
+
+
+def test_memory_of_the_rasa_process_stays_bounded_under_abuse(limited):
+    """RSS of the Rasa process before and after 800 new conversations with large inputs (4 clients at once)."""
+    url = limited.rasa.url
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda index: _abuse(url, index), range(100)))  # warm up: the store is full from here on
+    before = rss_kib(limited.rasa.rasa_pid)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda index: _abuse(url, index), range(BURST_CONVERSATIONS)))
+    growth_mib = (rss_kib(limited.rasa.rasa_pid) - before) / 1024
+    assert growth_mib < MAX_GROWTH_MIB, f"RSS grew by {growth_mib:.1f} MiB over {BURST_CONVERSATIONS} conversations"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.security
 
 GIVE_UP_S = HEADER_TIMEOUT_S + 6
 HEADERS = ("x-content-type-options", "referrer-policy", "permissions-policy", "cross-origin-opener-policy",
-           "content-security-policy")
+           "content-security-policy", "x-frame-options", "cache-control")
 
 
 @pytest.mark.parametrize("server", ["rasa", "page"])

@@ -7,16 +7,20 @@ log is as complete as it gets; both logs are written to files in ``workdir``.
 
 from __future__ import annotations
 
+import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
+
+import settings
+from channels.sessions import ID_HEADER, TOKEN_HEADER
+from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -26,7 +30,7 @@ STARTUP_TIMEOUT_S = 300
 
 def model_path() -> Path:
     """Returns the model to test: ``BVO_MODEL``, else the newest file in models/."""
-    configured = os.environ.get("BVO_MODEL")
+    configured = settings.get("BVO_MODEL")
     if configured:
         path = Path(configured)
         return path if path.is_absolute() else ROOT / path
@@ -36,13 +40,6 @@ def model_path() -> Path:
     return models[-1]
 
 
-def free_port() -> int:
-    """Returns a TCP port that is free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def sqlite_endpoints(workdir: Path) -> Path:
     """Writes deploy/endpoints.sqlite.yml with its database moved into ``workdir``."""
     config: Dict[str, Any] = yaml.safe_load(SQLITE_ENDPOINTS.read_text(encoding="utf-8"))
@@ -50,6 +47,36 @@ def sqlite_endpoints(workdir: Path) -> Path:
     path = workdir / "endpoints.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
+
+
+class RestConversations:
+    """Conversations over the REST channel by the test's own names.
+
+    The server issues each conversation's id and a token with its first answer
+    (``channels.sessions``); later messages of the same name send them back.
+    """
+
+    def __init__(self) -> None:
+        self.issued: Dict[str, Dict[str, str]] = {}
+
+    def id(self, name: str) -> str:
+        """The issued id of a named conversation (the name before its first answer)."""
+        return self.issued.get(name, {}).get("id", name)
+
+    def say(self, url: str, name: str, payload: Dict[str, Any], timeout_s: float = 60) -> Tuple[int, Any]:
+        """POSTs ``payload`` (with ``sender`` and the token of ``name``) to the REST webhook at ``url``.
+
+        Returns:
+            The HTTP status and the parsed answer.
+        """
+        issued = self.issued.get(name, {})
+        headers = {"Content-Type": "application/json", **({TOKEN_HEADER: issued["token"]} if issued else {})}
+        body = json.dumps({**payload, "sender": self.id(name)}).encode()
+        request = urllib.request.Request(url, data=body, headers=headers)
+        with urllib.request.urlopen(request, timeout=timeout_s) as answer:
+            if answer.headers.get(ID_HEADER):
+                self.issued[name] = {"id": answer.headers[ID_HEADER], "token": answer.headers[TOKEN_HEADER]}
+            return answer.status, json.loads(answer.read())
 
 
 def rss_kib(pid: int) -> int:
@@ -96,7 +123,9 @@ class Servers:
         env = dict(os.environ)
         env.update({"ACTION_PORT": str(self.action_port), "RASA_TELEMETRY_ENABLED": "false",
                     "LOG_LEVEL_LIBRARIES": "DEBUG" if self.debug else "ERROR", "SANIC_ACCESS_LOG": "false",
-                    "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"})
+                    "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+                    # operator control (operations/): a state of its own, never the clone's
+                    "OPERATIONS_STATE_FILE": str(self.workdir / "operator-state.json")})
         env.update(self.extra_env)
         return env
 

@@ -31,7 +31,7 @@ def servers(tmp_path_factory):
 
 def test_the_log_says_the_actions_run_in_the_server_and_the_loaded_objects_are_frozen(servers):
     log = servers.rasa_log.read_text(errors="replace")
-    assert "the actions of actions/ (ACTIONS_IN_PROCESS=1)" in log
+    assert "custom actions in the Rasa server (ACTIONS_IN_PROCESS=1)" in log
     assert "model loaded for prediction only" in log
     assert re.search(r"\d+ actions of actions/ loaded in the Rasa server", log)  # at start, before the freeze
     frozen = re.search(r"garbage collector: (\d+) objects of the loaded server frozen", log)

@@ -19,6 +19,8 @@ from functools import partial
 import pytest
 import socketio
 
+from tests.server.harness import RestConversations
+
 pytestmark = pytest.mark.server
 
 # (message with a question, the personal data in it, its placeholder)
@@ -59,10 +61,10 @@ def get_json(url):
 @pytest.fixture(scope="module")
 def conversation(servers):
     """Sends every case through the REST channel, one conversation; returns (sender, answers)."""
-    sender = f"privacy-{uuid.uuid4().hex[:12]}"
-    answers = [post_json(f"{servers.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+    rest = RestConversations()
+    answers = [rest.say(f"{servers.url}/webhooks/rest/webhook", "privacy", {"message": text})
                for text, _, _ in CASES]
-    return sender, answers
+    return rest.id("privacy"), answers
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +120,11 @@ def test_debug_logs_hold_no_personal_data_and_no_client_address(conversation, ap
 
 def test_socketio_channel_sends_the_notice_and_stores_only_placeholders(servers):
     session = uuid.uuid4().hex
+    confirmed = []
 
     async def talk():
         client, answers = socketio.AsyncClient(), []
+        client.on("session_confirm", confirmed.append)
         # Long polling: the installed aiohttp lacks what the websocket transport needs.
         # Closing without waiting for the open poll to end (it would take 30 s).
         client.eio.disconnect = partial(client.eio.disconnect, abort=True)
@@ -139,7 +143,8 @@ def test_socketio_channel_sends_the_notice_and_stores_only_placeholders(servers)
     answers = asyncio.run(talk())
     assert answers[0].startswith("U hoeft mij geen persoonsgegevens te geven")
     assert len(answers) >= 2
-    tracker = json.dumps(get_json(f"{servers.url}/conversations/{session}/tracker"))
+    issued = confirmed[0]["session_id"]  # the server's own id, not the one asked for
+    tracker = json.dumps(get_json(f"{servers.url}/conversations/{issued}/tracker"))
     assert "[BSN]" in tracker and "123456782" not in tracker
 
 

@@ -2,13 +2,19 @@
 // site's own server at /socket.io/ (same origin). socket.io-client reconnects
 // by itself; messages are only emitted once the session is confirmed, so a
 // message typed while offline waits in the queue and is sent exactly once.
+// The assistant issues the conversation id and a token that proves it is ours
+// (session_confirm); both go with every session_request, so a reload or a
+// reconnect continues the conversation. Without them, or when the token has
+// expired, the assistant starts a new one.
 import { io } from "../vendor/socket.io.esm.min.js";
+import { validSession } from "./storage.js";
 
 /**
  * @typedef {{text?: string, quick_replies?: Array<{title: string, payload: string}>,
  *            buttons?: Array<{title: string, payload: string}>}} BotMessage
  * @typedef {{
  *   onBotMessage: (message: BotMessage) => void,
+ *   onSession: (sessionId: string, sessionToken: string) => void,
  *   onOnline: () => void,
  *   onOffline: () => void,
  * }} ConnectionHandlers
@@ -16,11 +22,13 @@ import { io } from "../vendor/socket.io.esm.min.js";
 
 export class Connection {
   /**
-   * @param {string} sessionId the conversation id (Rasa's sender id)
+   * @param {string | null} sessionId the conversation id (Rasa's sender id) the assistant issued
+   * @param {string | null} sessionToken its token
    * @param {ConnectionHandlers} handlers
    */
-  constructor(sessionId, handlers) {
+  constructor(sessionId, sessionToken, handlers) {
     this.sessionId = sessionId;
+    this.sessionToken = sessionToken;
     this.handlers = handlers;
     this.ready = false;
     this.socket = io({
@@ -34,9 +42,15 @@ export class Connection {
       timeout: 10000,
     });
     this.socket.on("connect", () => {
-      this.socket.emit("session_request", { session_id: this.sessionId });
+      this.socket.emit("session_request", { session_id: this.sessionId, session_token: this.sessionToken });
     });
-    this.socket.on("session_confirm", () => {
+    this.socket.on("session_confirm", (session) => {
+      if (!session || !validSession(session.session_id, session.session_token)) {
+        return;
+      }
+      this.sessionId = session.session_id;
+      this.sessionToken = session.session_token;
+      this.handlers.onSession(this.sessionId, this.sessionToken);
       this.ready = true;
       this.handlers.onOnline();
     });

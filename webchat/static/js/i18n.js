@@ -9,11 +9,13 @@ import nl from "./i18n/nl.js";
 /**
  * @typedef {"nl" | "en"} Language
  * @typedef {{
- *   lang: Language, switchCommand: string, switchedNote: string, firstMessage: string | null,
- *   title: string, skipLink: string, siteName: string, languageGroup: string, heading: string,
+ *   lang: Language, switchCommand: string, switchedNote: string,
+ *   title: string, skipLink: string, siteName: string, languageGroup: string,
+ *   trustBy: string, trustDefault: string, trustUpdated: string, heading: string,
  *   lead: string, introBot: string, introNoPersonal: string, introExamples: string,
  *   introRead: string, introPrivacyLink: string, privacyHref: string, chatTitle: string,
  *   logLabel: string, inputLabel: string, send: string, hint: string, footerPrivacyLink: string,
+ *   footerAccessibilityLink: string, accessibilityHref: string,
  *   offline: string, waiting: string, back: string,
  *   whoBot: string, whoUser: string, newTab: string, buttonsLabel: string, choices: string,
  * }} Strings

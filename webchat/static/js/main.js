@@ -1,17 +1,24 @@
 // Wires the chat page together: state (storage.js), language (i18n.js),
-// rendering (render.js) and the connection to the assistant (connection.js).
+// rendering (render.js), the greeting (welcome.js) and the connection to the
+// assistant (connection.js). The connection opens only when the person acts
+// (or when this tab already has a conversation): until then the page shows
+// the greeting and its topics from the page itself and sends nothing.
 import { Connection } from "./connection.js";
 import { applyStrings, browserLanguage, isLanguage, strings } from "./i18n.js";
+import { watchNotice } from "./notice.js";
 import { announcement, messageItem, noteItem } from "./render.js";
 import { loadState, saveState } from "./storage.js";
+import { greetingMessage, pageData, showTrust } from "./welcome.js";
 
 const log = /** @type {HTMLOListElement} */ (document.getElementById("chat-log"));
 const live = /** @type {HTMLElement} */ (document.getElementById("chat-live"));
 const statusLine = /** @type {HTMLElement} */ (document.getElementById("chat-status"));
 const form = /** @type {HTMLFormElement} */ (document.getElementById("chat-form"));
 const input = /** @type {HTMLInputElement} */ (document.getElementById("chat-input"));
+const noticeLine = /** @type {HTMLElement} */ (document.getElementById("notice"));
 
 const state = loadState();
+const data = pageData(document);
 // The user's choice; without one, the browser's preferred language. Only a
 // choice is sent to the assistant: otherwise it takes the language of the
 // first question.
@@ -59,16 +66,29 @@ function show(message, scroll = true) {
 /** Writes the page's strings and the whole log in the current language. */
 function render() {
   applyStrings(document, text);
+  showTrust(document, data, text);
   log.replaceChildren();
-  for (const message of state.messages) {
+  // Before the conversation starts, the greeting in the page's language.
+  for (const message of state.messages.length ? state.messages : [greetingMessage(data, text)]) {
     show(message, false);
   }
   setStatus(status);
+  notice?.refresh();
+}
+
+/**
+ * The person acted: keep the greeting shown in the history and connect.
+ */
+function start() {
+  if (!state.messages.length) {
+    state.messages.push(greetingMessage(data, text));
+  }
+  connect();
 }
 
 /** Sends queued messages, oldest first, each exactly once. */
 function flush() {
-  while (state.pending.length) {
+  while (connection && state.pending.length) {
     if (!connection.send(state.pending[0].payload)) {
       break;
     }
@@ -83,6 +103,7 @@ function flush() {
  * @param {string | null} shown what the user sees; null for none
  */
 function ask(payload, shown) {
+  start();
   if (shown !== null) {
     const message = { who: /** @type {"user"} */ ("user"), text: shown, lang: text.lang };
     state.messages.push(message);
@@ -108,6 +129,7 @@ function choose(language) {
   state.language = language;
   text = strings(language);
   render();
+  start();
   const note = { who: /** @type {"system"} */ ("system"), text: text.switchedNote, lang: text.lang };
   state.messages.push(note);
   show(note, false);
@@ -115,7 +137,23 @@ function choose(language) {
   ask(text.switchCommand, null);
 }
 
-const connection = new Connection(state.sessionId, {
+/** @type {Connection | null} */
+let connection = null;
+
+/** Opens the connection to the assistant, once. */
+function connect() {
+  if (!connection) {
+    connection = new Connection(state.sessionId, state.sessionToken, handlers);
+  }
+}
+
+/** @type {import("./connection.js").ConnectionHandlers} */
+const handlers = {
+  onSession(sessionId, sessionToken) {
+    state.sessionId = sessionId;
+    state.sessionToken = sessionToken;
+    saveState(state);
+  },
   onBotMessage(raw) {
     const buttons = (raw.quick_replies || raw.buttons || [])
       .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
@@ -139,9 +177,6 @@ const connection = new Connection(state.sessionId, {
       announce(text.back);
     }
     wasOffline = false;
-    if (!state.messages.length && !state.pending.length && text.firstMessage) {
-      ask(text.firstMessage, null);
-    }
     flush();
   },
   onOffline() {
@@ -149,9 +184,16 @@ const connection = new Connection(state.sessionId, {
     wasOffline = true;
     setStatus(state.pending.length ? ["offline", "waiting"] : ["offline"]);
   },
-});
+};
 
+/** @type {{ refresh: () => void } | undefined} the operators' notice above the chat */
+let notice;
 render();
+notice = watchNotice(noticeLine, () => text.lang);
+// A conversation of this tab (after a reload) goes on at once.
+if (state.messages.length || state.pending.length) {
+  connect();
+}
 
 for (const button of document.querySelectorAll("[data-language]")) {
   button.addEventListener("click", () => choose(/** @type {HTMLElement} */ (button).dataset.language));
@@ -169,4 +211,4 @@ form.addEventListener("submit", (event) => {
 });
 
 // For the browser tests and for support: which transport is in use.
-Object.defineProperty(window, "bvoChatTransport", { get: () => connection.transport });
+Object.defineProperty(window, "bvoChatTransport", { get: () => (connection ? connection.transport : "") });

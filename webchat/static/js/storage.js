@@ -1,6 +1,7 @@
-// The conversation kept in this browser tab (sessionStorage): a random
-// conversation id, the messages shown, messages waiting for a connection, and
-// the language the user chose (null until they choose one).
+// The conversation kept in this browser tab (sessionStorage): the conversation
+// id and its token as the assistant issued them (null until it has), the
+// messages shown, messages waiting for a connection, and the language the user
+// chose (null until they choose one).
 // Nothing is stored in cookies or localStorage; closing the tab clears it.
 
 const KEY = "bvo-chat";
@@ -10,15 +11,18 @@ const KEY = "bvo-chat";
  * @typedef {{who: "user" | "bot" | "system", text: string, buttons?: ChatButton[], lang?: string}} ChatMessage
  *   a message shown; "system" is a note from the page itself; lang: the page's language when it came
  * @typedef {{payload: string, shown: string | null}} PendingMessage
- * @typedef {{sessionId: string, messages: ChatMessage[], pending: PendingMessage[],
- *            language: "nl" | "en" | null}} ChatState
+ * @typedef {{sessionId: string | null, sessionToken: string | null, messages: ChatMessage[],
+ *            pending: PendingMessage[], language: "nl" | "en" | null}} ChatState
  */
 
-/** @returns {string} 32 random hex characters. */
-function newSessionId() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * @param {unknown} id
+ * @param {unknown} token
+ * @returns {boolean} whether they look like an id and token the assistant issued
+ */
+export function validSession(id, token) {
+  return typeof id === "string" && /^[0-9a-f]{32}$/.test(id)
+    && typeof token === "string" && /^[0-9]+\.[A-Za-z0-9_-]{1,90}$/.test(token);
 }
 
 /**
@@ -28,15 +32,18 @@ function newSessionId() {
 export function loadState() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
-    if (saved && typeof saved.sessionId === "string" && /^[0-9a-f]{32}$/.test(saved.sessionId)
-        && Array.isArray(saved.messages) && Array.isArray(saved.pending)) {
+    if (saved && Array.isArray(saved.messages) && Array.isArray(saved.pending)) {
+      if (!validSession(saved.sessionId, saved.sessionToken)) {
+        saved.sessionId = null;
+        saved.sessionToken = null;
+      }
       saved.language = saved.language === "nl" || saved.language === "en" ? saved.language : null;
       return saved;
     }
   } catch (_error) {
     // unreadable state: start again
   }
-  return { sessionId: newSessionId(), messages: [], pending: [], language: null };
+  return { sessionId: null, sessionToken: null, messages: [], pending: [], language: null };
 }
 
 /**

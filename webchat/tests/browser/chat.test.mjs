@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { launch } from "./browser.mjs";
-import { ANSWER_TIMEOUT_MS, ask, axe, count, waitForAnswer, watch } from "./page.mjs";
+import { ANSWER_TIMEOUT_MS, ask, assistantRequests, axe, count, waitForAnswer, watch } from "./page.mjs";
 import { REPORTS, ROOT, Stack } from "./stack.mjs";
 
 const SCREENSHOTS = join(ROOT, "reports", "screenshots");
@@ -36,9 +36,10 @@ async function openChat(options = {}) {
   await context.route(/^https:\/\//, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>extern</title>ok" }));
   const page = await context.newPage();
   const seen = watch(page, stack.url);
+  const requests = assistantRequests(page);
   await page.goto(stack.url);
-  await waitForAnswer(page, 0); // the greeting
-  return { context, page, seen };
+  await page.locator("#chat-log .chat__msg--bot .chat__buttons button").first().waitFor(); // the greeting
+  return { context, page, seen, requests };
 }
 
 describe("conversation", { concurrency: false }, () => {
@@ -47,11 +48,13 @@ describe("conversation", { concurrency: false }, () => {
   before(async () => { chat = await openChat({ viewport: { width: 1280, height: 900 } }); });
   after(async () => { await chat.context.close(); });
 
-  test("the greeting comes over a websocket, with buttons", async () => {
-    const { page } = chat;
-    await page.waitForFunction(() => window.bvoChatTransport === "websocket", null, { timeout: 10_000 });
+  test("the greeting and its topics show at once; nothing goes to the assistant yet", async () => {
+    const { page, requests } = chat;
     assert.ok(await page.locator("#chat-log .chat__msg--bot .chat__buttons button").count() >= 2);
-    assert.equal(await count(page, "user"), 0, "the opening message is not shown as the user's");
+    assert.equal(await count(page, "user"), 0);
+    await page.waitForTimeout(2000);
+    assert.deepEqual(requests, [], "no request to the assistant before the person acts");
+    assert.equal(await page.evaluate(() => window.bvoChatTransport), "");
   });
 
   test("axe: no serious or critical violations with the chat open", async () => {
@@ -63,6 +66,8 @@ describe("conversation", { concurrency: false }, () => {
     const { page } = chat;
     const before = await ask(page, "Waar meld ik fraude?");
     await waitForAnswer(page, before);
+    // the first question opened the connection, upgraded to a websocket
+    await page.waitForFunction(() => window.bvoChatTransport === "websocket", null, { timeout: 10_000 });
     const answer = page.locator("#chat-log .chat__msg--bot").nth(before);
     const bubbles = page.locator("#chat-log .chat__msg--bot").filter({ has: page.locator(".chat__source") });
     assert.ok(await bubbles.count() >= 1, "an answer shows its Bron: line");
@@ -110,7 +115,10 @@ describe("conversation", { concurrency: false }, () => {
 
   test("after a reload the same conversation and its history are shown", async () => {
     const { page } = chat;
-    const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")).sessionId);
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")));
+    const id = saved.sessionId;
+    assert.match(id, /^[0-9a-f]{32}$/, "the id the assistant issued");
+    assert.match(saved.sessionToken, /^[0-9]+\.[A-Za-z0-9_-]+$/, "with its token");
     const texts = await page.locator("#chat-log .chat__msg").allInnerTexts();
     await page.reload();
     await page.waitForFunction(() => window.bvoChatTransport === "websocket", null, { timeout: ANSWER_TIMEOUT_MS });
@@ -119,6 +127,28 @@ describe("conversation", { concurrency: false }, () => {
     // the conversation goes on in the same session
     const before = await ask(page, "Dank je wel");
     await waitForAnswer(page, before);
+  });
+
+  test("someone else's conversation id without its token starts a new conversation", async () => {
+    const victim = await chat.page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")).sessionId);
+    const context = await browser.newContext({ locale: "nl-NL" });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript((id) => {
+        if (!sessionStorage.getItem("bvo-chat")) {
+          sessionStorage.setItem("bvo-chat", JSON.stringify({ sessionId: id, messages: [], pending: [], language: null }));
+        }
+      }, victim);
+      await page.goto(stack.url);
+      // The page connects when the person acts (the greeting is shown without the server).
+      const before = await ask(page, "Hallo");
+      await waitForAnswer(page, before);
+      const mine = await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat")).sessionId);
+      assert.match(mine, /^[0-9a-f]{32}$/);
+      assert.notEqual(mine, victim);
+    } finally {
+      await context.close();
+    }
   });
 
   test("no third-party requests, no cookies, no script errors", async () => {
@@ -215,6 +245,8 @@ describe("privacy statement", () => {
       await page.locator("footer a[href='/privacy']").click();
       await page.waitForURL(`${stack.url}/privacy`);
       assert.match(await page.locator("main").innerText(), /IP-adressen/);
+      assert.match(await page.locator("main").innerText(), /Wij wissen een gesprek 30 dagen na het laatste bericht/);
+      assert.equal(await page.locator("main a[href^='https://autoriteitpersoonsgegevens.nl/']").count(), 1);
       assert.deepEqual((await axe(page, REPORTS, "privacy page")).serious, []);
     } finally {
       await context.close();
@@ -229,11 +261,10 @@ describe("connection trouble", () => {
       await context.routeWebSocket(/\/socket\.io\//, (socket) => socket.close());
       const page = await context.newPage();
       await page.goto(stack.url);
-      await waitForAnswer(page, 0);
-      await page.waitForTimeout(2000); // time enough for an upgrade, which must fail here
-      assert.equal(await page.evaluate(() => window.bvoChatTransport), "polling");
       const before = await ask(page, "Wat moet ik nu doen?");
       await waitForAnswer(page, before);
+      await page.waitForTimeout(2000); // time enough for an upgrade, which must fail here
+      assert.equal(await page.evaluate(() => window.bvoChatTransport), "polling");
     } finally {
       await context.close();
     }
@@ -242,6 +273,8 @@ describe("connection trouble", () => {
   test("a lost connection is shown in words; a message typed offline is sent once when back", async () => {
     const { context, page, seen } = await openChat({ viewport: { width: 1280, height: 900 } });
     try {
+      // a conversation is going on: the connection is open
+      await waitForAnswer(page, await ask(page, "Wat is er gebeurd?"));
       await stack.stopOne("web");
       await page.locator("#chat-status").filter({ hasText: OFFLINE }).waitFor({ timeout: 20_000 });
       const before = await ask(page, "Welk laboratorium is gehackt?");

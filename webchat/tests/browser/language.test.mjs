@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import en from "../../static/js/i18n/en.js";
 import nl from "../../static/js/i18n/nl.js";
 import { launch } from "./browser.mjs";
-import { ANSWER_TIMEOUT_MS, ask, axe, count, waitForAnswer, watch } from "./page.mjs";
+import { ANSWER_TIMEOUT_MS, ask, axe, count, sentMessages, waitForAnswer, watch } from "./page.mjs";
 import { REPORTS, ROOT, Stack } from "./stack.mjs";
 
 const SCREENSHOTS = join(ROOT, "reports", "screenshots");
@@ -30,50 +30,17 @@ after(async () => {
 });
 
 /**
- * Records every message the page sends to the assistant (socket.io
- * ``user_uttered`` events, over the websocket or long polling).
- * @param {import("playwright-core").Page} page
- * @returns {string[]} the messages, in order; filled while the page runs
- */
-function sentMessages(page) {
-  /** @type {string[]} */
-  const messages = [];
-  /** @param {string | Buffer} data */
-  const read = (data) => {
-    for (const packet of String(data).split("\x1e")) {
-      if (!packet.startsWith("42")) {
-        continue;
-      }
-      const [event, body] = JSON.parse(packet.slice(2));
-      if (event === "user_uttered") {
-        messages.push(body.message);
-      }
-    }
-  };
-  page.on("websocket", (socket) => socket.on("framesent", (frame) => read(frame.payload)));
-  page.on("request", (request) => {
-    if (request.method() === "POST" && request.url().includes("/socket.io/")) {
-      read(request.postData() || "");
-    }
-  });
-  return messages;
-}
-
-/**
- * Opens the chat page in a new browser context.
+ * Opens the chat page in a new browser context. The page shows its greeting at
+ * once and connects to the assistant only when the person acts.
  * @param {string} locale the browser's language (navigator.languages)
- * @param {{greeting?: boolean}} options whether to wait for the greeting
  */
-async function openChat(locale, { greeting = true } = {}) {
+async function openChat(locale) {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const seen = watch(page, stack.url);
   const sent = sentMessages(page);
   await page.goto(stack.url);
-  if (greeting) {
-    await waitForAnswer(page, 0);
-  }
-  await page.waitForFunction(() => window.bvoChatTransport === "websocket", null, { timeout: ANSWER_TIMEOUT_MS });
+  await page.locator("#chat-log .chat__msg--bot .chat__buttons button").first().waitFor();
   return { context, page, seen, sent };
 }
 
@@ -130,9 +97,11 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
   before(async () => { chat = await openChat("nl-NL"); });
   after(async () => { await chat.context.close(); });
 
-  test("the page starts in Dutch, with the greeting asked for in Dutch", async () => {
+  test("the page starts in Dutch, with the Dutch greeting shown and nothing sent", async () => {
     assert.deepEqual(await pageStrings(chat.page), expected(nl));
-    assert.deepEqual(chat.sent, [nl.firstMessage]);
+    assert.equal(await chat.page.locator("#chat-log .chat__msg--bot .chat__text").first().getAttribute("lang"), "nl");
+    await chat.page.waitForTimeout(1000);
+    assert.deepEqual(chat.sent, []);
   });
 
   test("English changes every page string and html lang, and sends the switch once, unseen", async () => {
@@ -147,10 +116,12 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
     assert.equal(await note.innerText(), en.switchedNote);
     assert.equal(await note.getAttribute("lang"), "en");
     assert.match(await page.locator("#chat-live").innerText(), new RegExp(en.switchedNote));
-    // the Dutch greeting keeps its language; its label follows the page
+    // before the conversation started, the greeting follows the chosen language
     const greeting = page.locator("#chat-log .chat__msg--bot").first();
     assert.equal(await greeting.locator(".chat__who").innerText(), en.whoBot);
-    assert.equal(await greeting.locator(".chat__text").getAttribute("lang"), "nl");
+    assert.equal(await greeting.locator(".chat__text").getAttribute("lang"), "en");
+    assert.match(await greeting.locator(".chat__text").innerText(), /^Hello, I am the digital assistant/);
+    assert.equal(await page.locator("#chat-log li").nth(1).innerText(), en.switchedNote, "the note after the greeting");
     // choosing English again sends nothing
     await page.locator("button[data-language=\"en\"]").click();
     await page.waitForTimeout(1000);
@@ -211,15 +182,16 @@ describe("switching a Dutch page to English", { concurrency: false }, () => {
 describe("a browser that prefers English", { concurrency: false }, () => {
   /** @type {Awaited<ReturnType<typeof openChat>>} */
   let chat;
-  before(async () => { chat = await openChat("en-GB", { greeting: false }); });
+  before(async () => { chat = await openChat("en-GB"); });
   after(async () => { await chat.context.close(); });
 
-  test("shows the English page and sends nothing until the user types", async () => {
+  test("shows the English page and greeting and sends nothing until the user types", async () => {
     const { page, sent } = chat;
     assert.deepEqual(await pageStrings(page), expected(en));
     await page.waitForTimeout(3000);
     assert.deepEqual(sent, []);
-    assert.equal(await page.locator("#chat-log li").count(), 0);
+    assert.equal(await page.locator("#chat-log li").count(), 1, "only the greeting");
+    assert.equal(await page.locator("#chat-log .chat__text").first().getAttribute("lang"), "en");
     assert.equal(await page.evaluate(() => JSON.parse(sessionStorage.getItem("bvo-chat") || "{}").language ?? null), null);
   });
 
@@ -245,7 +217,7 @@ describe("a browser that prefers English", { concurrency: false }, () => {
 
   test("the English privacy statement is linked and passes axe without violations", async () => {
     const { page, seen } = chat;
-    await page.locator("footer a").click();
+    await page.locator("footer a[href='/privacy/en']").click();
     await page.waitForURL(`${stack.url}/privacy/en`);
     assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
     assert.match(await page.locator("main").innerText(), /IP addresses/);

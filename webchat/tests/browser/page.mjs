@@ -35,6 +35,56 @@ export function watch(page, origin) {
 }
 
 /**
+ * Records every message the page sends to the assistant (socket.io
+ * ``user_uttered`` events, over the websocket or long polling).
+ * @param {import("playwright-core").Page} page
+ * @returns {string[]} the messages, in order; filled while the page runs
+ */
+export function sentMessages(page) {
+  /** @type {string[]} */
+  const messages = [];
+  /** @param {string | Buffer} data */
+  const read = (data) => {
+    for (const packet of String(data).split("\x1e")) {
+      if (!packet.startsWith("42")) {
+        continue;
+      }
+      const [event, body] = JSON.parse(packet.slice(2));
+      if (event === "user_uttered") {
+        messages.push(body.message);
+      }
+    }
+  };
+  page.on("websocket", (socket) => socket.on("framesent", (frame) => read(frame.payload)));
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().includes("/socket.io/")) {
+      read(request.postData() || "");
+    }
+  });
+  return messages;
+}
+
+/** The relay to the assistant (socket.io) and the REST relay; not /static/vendor/socket.io.esm.min.js. */
+export const ASSISTANT_PATHS = /\/socket\.io\/|\/api\/chat/;
+
+/**
+ * Every request the page makes to the assistant: the socket.io relay or /api/chat.
+ * @param {import("playwright-core").Page} page
+ * @returns {string[]} the addresses, in order; filled while the page runs
+ */
+export function assistantRequests(page) {
+  /** @type {string[]} */
+  const urls = [];
+  page.on("request", (request) => {
+    if (ASSISTANT_PATHS.test(request.url())) {
+      urls.push(request.url());
+    }
+  });
+  page.on("websocket", (socket) => urls.push(socket.url()));
+  return urls;
+}
+
+/**
  * Number of messages in the chat log.
  * @param {import("playwright-core").Page} page
  * @param {"bot" | "user"} who

@@ -70,6 +70,8 @@ export class Stack {
     this.procs = {};
     this.env = {};
     this.webPort = 0;
+    /** the operators' state file of this stack (notice, overrides, safe mode) */
+    this.stateFile = join(REPORTS, `operator-state-${process.pid}.json`);
   }
 
   /** @returns {string} the address of the chat page */
@@ -99,6 +101,8 @@ export class Stack {
       ...process.env, RASA_PORT: String(rasaPort), ACTION_PORT: String(actionPort), WEB_PORT: String(webPort),
       WEB_HOST: "127.0.0.1", RASA_URL: `http://127.0.0.1:${rasaPort}`, RASA_TELEMETRY_ENABLED: "false",
       SANIC_ACCESS_LOG: "false", TF_CPP_MIN_LOG_LEVEL: "2", PYTHONUNBUFFERED: "1",
+      // operator control (docs/operations.md): a state of this run's own, read again every second
+      OPERATIONS_STATE_FILE: this.stateFile, OPERATIONS_CHECK_INTERVAL_S: "1",
     };
     try {
       const actions = this.spawn("actions", [RASA, "run", "actions", "--actions", "actions", "--port", String(actionPort)]);

@@ -6,13 +6,14 @@ export default {
   // What the assistant receives when the user picks this language (never shown).
   switchCommand: '/change_language{"language":"en"}',
   switchedNote: "The chat is now in English.",
-  // No opening message: the assistant takes the language of the first question.
-  firstMessage: null,
 
   title: "Questions about the data breach in the cervical cancer screening programme",
   skipLink: "Skip to the chat input field",
   siteName: "Digital assistant on the screening data breach",
   languageGroup: "Language",
+  trustBy: "This assistant is run by {organisation}.",
+  trustDefault: "This assistant is an information service about the data breach.",
+  trustUpdated: "Information updated to {date}.",
   heading: "Questions about the data breach",
   lead: "Ask your question here about the data breach in the cervical cancer screening programme.",
   introBot: "You are talking to a digital assistant, not to a person.",
@@ -27,6 +28,8 @@ export default {
   send: "Send",
   hint: "Do not type personal data, such as your BSN, name or address.",
   footerPrivacyLink: "Privacy: what the assistant keeps",
+  footerAccessibilityLink: "Accessibility",
+  accessibilityHref: "/toegankelijkheid/en",
 
   offline: "The connection was lost. We are trying again.",
   waiting: "Your message will be sent as soon as the connection is back.",

@@ -7,13 +7,14 @@ export default {
   // What the assistant receives when the user picks this language (never shown).
   switchCommand: '/change_language{"language":"nl"}',
   switchedNote: "De chat is nu in het Nederlands.",
-  // Sent, not shown, to start a new conversation with the greeting.
-  firstMessage: "Hallo",
 
   title: "Vragen over het datalek bij het bevolkingsonderzoek baarmoederhalskanker",
   skipLink: "Direct naar het invoerveld van de chat",
   siteName: "Digitale assistent datalek bevolkingsonderzoek",
   languageGroup: "Taal",
+  trustBy: "Deze assistent is van {organisation}.",
+  trustDefault: "Deze assistent is een informatiedienst over het datalek.",
+  trustUpdated: "Informatie bijgewerkt tot {date}.",
   heading: "Vragen over het datalek",
   lead: "Stel hier uw vraag over het datalek bij het bevolkingsonderzoek baarmoederhalskanker.",
   introBot: "U praat met een digitale assistent, niet met een mens.",
@@ -28,6 +29,8 @@ export default {
   send: "Verstuur",
   hint: "Typ geen persoonsgegevens, zoals uw BSN, naam of adres.",
   footerPrivacyLink: "Privacy: wat de assistent bewaart",
+  footerAccessibilityLink: "Toegankelijkheid",
+  accessibilityHref: "/toegankelijkheid",
 
   offline: "De verbinding is verbroken, we proberen het opnieuw.",
   waiting: "Uw bericht wordt verstuurd zodra de verbinding terug is.",

@@ -1,0 +1,256 @@
+"""The dialogue policies read a bounded window of a conversation, so a turn costs the same at turn 1000.
+
+Rasa 3.6 rebuilds every dialogue state of the session for every prediction
+(``Policy._prediction_states`` -> ``tracker.past_states`` -> ``generate_all_prior_trackers``,
+which replays all events), several times per message, and the ``RulePolicy`` then
+matches its rules against all those states. The cost of a turn grew with the length
+of the session (34 -> 205 ms median at 400 turns, issue 16).
+
+What a policy can use is bounded:
+
+* the ``RulePolicy`` compares a rule with the newest states only: a rule of ``k``
+  states is checked against the last ``k`` states, and every older state passes
+  (``_is_rule_applicable``). Its longest rule (``rule_states``) is 3 states in
+  this model. A window with more states than the longest rule gives the same
+  possible rules, the same chosen rule, and, when no rule applies, a feature key that
+  is in none of its lookups either way (so the same ``hide_rule_turn``);
+* a ``MemoizationPolicy`` with an empty lookup (Rasa trains it on stories only, and
+  this project has none) predicts nothing whatever the states: it gets the window too.
+  With a non-empty lookup it reads the whole history, as in stock Rasa.
+
+The window (``WindowTracker``) holds the events from an ``action_listen`` that is
+followed by a user message, at least ``min_actions`` actions back, to the end, and
+starts from the slot values that all earlier events of the session give. Its states
+are then the newest states of the whole history, identical, because:
+
+* no ``UserUtteranceReverted`` or ``ActionReverted`` is in the session (else: no window);
+* no form is active where the window starts (else: no window), so Rasa's undoing of
+  earlier form turns (``applied_events``) never reaches back across the start;
+* the session starts (``session_started``, ``restart``) before the window.
+
+Finding the start is one backward pass over the session's events with type checks
+only (no replay, no state); everything the policies do then costs what the window
+costs. ``tests/test_runtime_history_window.py`` compares the window's states with
+Rasa's own over whole conversations with forms, fallbacks, session starts and
+reverts.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections import deque
+from itertools import islice
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
+
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    AllSlotsReset,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+# Actions in the window beyond what the longest rule needs.
+MARGIN_ACTIONS = 4
+
+
+def _with_subclasses(*classes: type) -> FrozenSet[type]:
+    found, todo = set(), list(classes)
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.add(cls)
+            todo.extend(cls.__subclasses__())
+    return frozenset(found)
+
+
+# Looked up by exact type (``type(event) in ...``): an isinstance check on Rasa's event
+# classes goes through abc and made the scan of a long session cost as much as a replay.
+_REVERTING = _with_subclasses(ActionReverted, UserUtteranceReverted)
+_RESETTING = _with_subclasses(SessionStarted, Restarted)
+_STOPPING = _REVERTING | _RESETTING
+_ACTIONS = _with_subclasses(ActionExecuted)
+_LOOPS = _with_subclasses(ActiveLoop)
+_SLOT_RESETS = _with_subclasses(AllSlotsReset)
+_SLOTS = _with_subclasses(SlotSet)
+_USER = _with_subclasses(UserUttered)
+# Where a tracker keeps its window between the several predictions of one turn.
+_CACHE_ATTRIBUTE = "_bvo_history_window"
+
+
+class WindowTracker(DialogueStateTracker):
+    """The last part of a conversation, starting from the slot values the whole history gives there.
+
+    Only for ``past_states``: its events are the window's, its prior trackers start
+    from ``start_slots`` instead of empty slots.
+    """
+
+    def __init__(self, source: DialogueStateTracker, start: int, start_slots: Dict[str, Any]) -> None:
+        """Builds the window of ``source`` from event ``start`` on.
+
+        Args:
+            source: The whole conversation.
+            start: Index in ``source.events`` of the window's first event.
+            start_slots: Slot values before that event (only slots that were set).
+        """
+        super().__init__(source.sender_id, source.slots.values(), is_rule_tracker=source.is_rule_tracker)
+        self.events = deque(islice(source.events, start, None))
+        self.start_slots = dict(start_slots)
+
+    def init_copy(self) -> DialogueStateTracker:
+        """An empty tracker with the slot values of the window's start (``generate_all_prior_trackers``)."""
+        tracker = DialogueStateTracker(self.sender_id, self.slots.values(),
+                                       is_rule_tracker=self.is_rule_tracker)
+        for key, value in self.start_slots.items():
+            tracker._set_slot(key, value)
+        return tracker
+
+
+def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dict[str, Any]]]:
+    """Where a window with at least ``min_actions`` actions can start, and the slot values there.
+
+    Args:
+        events: The conversation's events, oldest first.
+        min_actions: Actions (``ActionExecuted``) the window must hold at least.
+
+    Returns:
+        The index of the window's first event (an ``action_listen`` followed by a user
+        message) and the slot values set before it in the session; None when the
+        session is too short for a window, or a window would not give Rasa's states
+        (a revert in the session, a form active at the start).
+    """
+    actions = 0
+    start = None
+    index = len(events) - 1
+    while index >= 0:
+        kind = type(events[index])
+        if kind in _STOPPING:
+            return None  # a revert anywhere, or a session shorter than the window
+        if kind in _ACTIONS:
+            actions += 1
+            if (actions >= min_actions and events[index].action_name == ACTION_LISTEN_NAME
+                    and index + 1 < len(events) and type(events[index + 1]) in _USER):
+                start = index
+                break
+        index -= 1
+    if start is None:
+        return None
+    slots: Dict[str, Any] = {}
+    slots_final = False  # an AllSlotsReset: earlier values no longer count
+    loop_seen = False
+    for index in range(start - 1, -1, -1):
+        event = events[index]
+        kind = type(event)
+        if kind in _SLOTS:
+            if not slots_final and event.key not in slots:
+                slots[event.key] = event.value
+        elif kind in _REVERTING:
+            return None
+        elif kind in _RESETTING:
+            break
+        elif kind in _LOOPS:
+            if not loop_seen and event.name:
+                return None  # a form is active where the window would start
+            loop_seen = True
+        elif kind in _SLOT_RESETS:
+            slots_final = True
+    return start, slots
+
+
+def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTracker]:
+    """The window of ``tracker`` (kept on the tracker while it does not change), or None.
+
+    Args:
+        tracker: The conversation.
+        min_actions: Actions the window must hold at least.
+
+    Returns:
+        The window, or None when the policies must read the whole tracker.
+    """
+    if isinstance(tracker, WindowTracker) or len(tracker.events) <= min_actions:
+        return None
+    key = (len(tracker.events), id(tracker.events[-1]), min_actions)
+    cached = tracker.__dict__.get(_CACHE_ATTRIBUTE)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    found = window_start(list(tracker.events), min_actions)
+    view = WindowTracker(tracker, *found) if found else None
+    if view is not None and sum(isinstance(e, ActionExecuted) for e in view.applied_events()) < min_actions:
+        view = None  # forms undone inside the window left too few states
+    tracker.__dict__[_CACHE_ATTRIBUTE] = (key, view)
+    return view
+
+
+def rule_states(policy: Any) -> int:
+    """The number of states of the longest rule of a ``RulePolicy`` (read once from its lookup).
+
+    Args:
+        policy: A trained ``RulePolicy``.
+
+    Returns:
+        The most states any key of its lookups holds.
+    """
+    known = policy.__dict__.get("_bvo_rule_states")
+    if known is not None:
+        return known
+    longest = 0
+    for table in policy.lookup.values():
+        keys = table.keys() if isinstance(table, dict) else table
+        for key in keys:
+            try:
+                states = json.loads(key)
+            except (TypeError, ValueError):
+                continue  # a source name such as "loop rules", not a state sequence
+            if isinstance(states, list):
+                longest = max(longest, len(states))
+    policy.__dict__["_bvo_rule_states"] = longest
+    return longest
+
+
+def actions_needed(policy: Any) -> Optional[int]:
+    """How many actions the window of ``policy`` must hold; None: it reads the whole history.
+
+    Args:
+        policy: A dialogue policy.
+
+    Returns:
+        For a ``RulePolicy``: its longest rule plus ``MARGIN_ACTIONS`` + 1; for a
+        ``MemoizationPolicy`` with an empty lookup, the same minimum; else None.
+    """
+    from rasa.core.policies.memoization import MemoizationPolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    if isinstance(policy, RulePolicy):
+        return rule_states(policy) + 1 + MARGIN_ACTIONS
+    if type(policy) is MemoizationPolicy and not policy.lookup:
+        return 1 + MARGIN_ACTIONS
+    return None
+
+
+def windowed_prediction_states(original: Callable[..., List[Dict]]) -> Callable[..., List[Dict]]:
+    """Wraps ``Policy._prediction_states``: the policies above get the window instead of the whole tracker.
+
+    Args:
+        original: Rasa's method.
+
+    Returns:
+        The wrapped method.
+    """
+
+    @functools.wraps(original)
+    def _prediction_states(self: Any, tracker: DialogueStateTracker, *args: Any, **kwargs: Any) -> List[Dict]:
+        needed = actions_needed(self)
+        view = window(tracker, needed) if needed is not None else None
+        return original(self, view if view is not None else tracker, *args, **kwargs)
+
+    return _prediction_states
