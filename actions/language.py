@@ -1,6 +1,6 @@
 """The conversation's language, as custom actions read it.
 
-The slot ``language`` (domain/core.yml) holds ``nl`` or ``en``. Responses follow it
+The slot ``language`` (domain.yml) holds ``nl`` or ``en``. Responses follow it
 by themselves (conditional response variations); actions that build a title or
 read a typed answer ask ``language_of``. Pure logic; the tracker is only read.
 """

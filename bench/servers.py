@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from bench.procstat import memory_kib
 from runtime.server_env import server_env
+from scripts.endpoints import endpoints_for
 from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,7 +231,7 @@ def start_ours(model: Path, workdir: Path, name: str = "ours") -> RunningAssista
     with rasa_log.open("w") as out:
         proc = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+             "--endpoints", str(endpoints_for(env)), "--credentials", "credentials.yml"],
             cwd=ROOT, env=server_env(env), stdout=out, stderr=subprocess.STDOUT)
     assistant = _single(name, f"http://127.0.0.1:{port}{WEBHOOK}", proc, [actions],
                         [rasa_log, action_log])

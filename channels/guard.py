@@ -8,6 +8,7 @@ without the message text.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from typing import AbstractSet, Any, Awaitable, Callable, Dict, FrozenSet, Optional
 
@@ -24,10 +25,17 @@ from privacy.redact import redact_value
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-# Answer when a message cannot be handled now (domain/cluster.yml).
+# Answer when a message cannot be handled now (domain.yml).
 RESPONSE_UNAVAILABLE = "utter_service_unavailable"
 # Enough of a too-long message to tell its language.
 LANGUAGE_SAMPLE_CHARS = 2000
+# True while Rasa handles a message that passed a guard (channels/startup.py checks the others).
+_PASSED: contextvars.ContextVar[bool] = contextvars.ContextVar("bvo_passed_guard", default=False)
+
+
+def passed_guard() -> bool:
+    """Whether the message being handled in this task has passed a ``MessageGuard``."""
+    return _PASSED.get()
 
 
 def _language_of(raw: object, text: Optional[str]) -> Optional[str]:
@@ -125,8 +133,12 @@ class MessageGuard:
             logger.warning("no model loaded: message not handled (text not logged)")
             await self.send_unavailable(output_channel, sender_id, domain, _language_of(raw, decision.text))
             return decision
-        collected = output_channel.messages if isinstance(output_channel, CollectingOutputChannel) else []
+        # Rasa's streaming channels (QueueOutputChannel, rasa shell) collect in a queue: nothing to drop.
+        collecting = isinstance(output_channel, CollectingOutputChannel)
+        messages = getattr(output_channel, "messages", None) if collecting else None
+        collected = messages if isinstance(messages, list) else []
         keep = len(collected)
+        passed = _PASSED.set(True)
         try:
             await on_new_message(message)
         except asyncio.CancelledError:
@@ -135,6 +147,8 @@ class MessageGuard:
             logger.error("handling a message failed: %s (text not logged)", type(error).__name__)
             del collected[keep:]
             await self.send_unavailable(output_channel, sender_id, domain, _language_of(raw, decision.text))
+        finally:
+            _PASSED.reset(passed)
         return decision
 
     @staticmethod

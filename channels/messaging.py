@@ -33,7 +33,7 @@ from channels.numbered import Choice, OfferedOptions, map_reply, render_numbered
 from channels.outbound import HttpSender
 from channels.signatures import pseudonym
 from channels.split import split_text
-from privacy.logs import install_log_redaction
+from channels.startup import start as start_server
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class MessagingInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """The webhook routes; a channel that is off answers 404 on its webhook.
 
-        Also adds the log redaction filter (``privacy.logs``).
+        Also runs the server's start-up steps (``channels.startup``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -193,7 +193,7 @@ class MessagingInput(InputChannel):
         Returns:
             The Sanic blueprint (mounted at ``/webhooks/<name>/``).
         """
-        install_log_redaction()
+        start_server()
         blueprint = Blueprint(f"channel_{self.name()}", __name__)
         transport.harden(blueprint)
         if not self.enabled:

@@ -1,6 +1,6 @@
 """The domain responses the channels send themselves, and the assistant's button commands.
 
-The texts live in the domain (``domain/basics.yml``) like every other answer,
+The texts live in the domain (``domain.yml``) like every other answer,
 so the content checks in tests/test_content.py cover them and editors find
 them in one place. They are read from the domain of the loaded model; a model
 trained before a response existed falls back to the project's domain files.
@@ -19,7 +19,9 @@ from rasa.shared.core.domain import Domain
 from operations.control import operator_message
 from privacy.inbound import COMMAND_PREFIX
 
-PROJECT_DOMAIN = Path(__file__).resolve().parent.parent / "domain"
+_ROOT = Path(__file__).resolve().parent.parent
+# domain.yml and the long answers in data/responses/ (what Rasa reads without flags).
+PROJECT_DOMAIN = (_ROOT / "domain.yml", _ROOT / "data" / "responses")
 # A slot or keyword placeholder in a payload, after the doubled braces are undone.
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # What Rasa writes for a placeholder whose slot has no value.
@@ -31,7 +33,7 @@ LANGUAGE_SLOT = "language"
 @lru_cache(maxsize=1)
 def project_domain() -> Domain:
     """Loads the domain files of this project once."""
-    return Domain.load(str(PROJECT_DOMAIN))
+    return Domain.load([str(path) for path in PROJECT_DOMAIN if path.exists()])
 
 
 def _variation(variations: list, language: Optional[str]) -> Dict[str, Any]:

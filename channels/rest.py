@@ -30,7 +30,7 @@ from channels import transport
 from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata, parse_json_object
 from channels.sessions import TOKEN_HEADER, ConversationTokens
-from privacy.logs import install_log_redaction
+from channels.startup import start as start_server
 
 MAX_SENDER_CHARS = 255  # the sender_id column of the SQL tracker store
 
@@ -99,10 +99,10 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Defines the health and webhook routes; also installs log redaction.
+        """Defines the health and webhook routes; also runs the server's start-up steps.
 
-        The log redaction filter is ``privacy.logs`` (Rasa builds the routes at server start, in
-        the server process).
+        The start-up (``channels.startup``: log redaction, the runtime patches, no access log)
+        runs here because Rasa builds the routes at server start, in the server process.
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -110,7 +110,7 @@ class SafeRestInput(RestInput):
         Returns:
             The Sanic blueprint.
         """
-        install_log_redaction()
+        start_server()
         limits = Limits.from_settings()
         tokens = ConversationTokens.from_settings()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)

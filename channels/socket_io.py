@@ -15,9 +15,9 @@ from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata
 from channels.responses import response_message
 from channels.sessions import ConversationTokens
+from channels.startup import start as start_server
 from channels.web_security import origin_allowed
 from privacy.inbound import RESPONSE_UNREADABLE
-from privacy.logs import install_log_redaction
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Builds Rasa's socket.io blueprint around a guarded message handler.
 
-        Also adds the log redaction filter (``privacy.logs``) and the transport
-        hardening (``channels.transport``).
+        Also runs the server's start-up steps (``channels.startup``) and adds the
+        transport hardening (``channels.transport``).
 
         Args:
             on_new_message: Rasa's handler for a user message.
@@ -80,7 +80,7 @@ class SafeSocketIOInput(SocketIOInput):
         Returns:
             The Sanic blueprint.
         """
-        install_log_redaction()
+        start_server()
         self._app: Optional[Any] = None
         limits = Limits.from_settings()
         tokens = ConversationTokens.from_settings()

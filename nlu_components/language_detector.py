@@ -1,6 +1,6 @@
 """Detects English messages and explicit language requests (entity ``language``).
 
-The slot ``language`` is filled from the entity ``language`` (domain/core.yml), and
+The slot ``language`` is filled from the entity ``language`` (domain.yml), and
 every response has an English variation that is chosen when the slot is ``en``. This
 component is stateless, so it only emits the entity when it is sure:
 

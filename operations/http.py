@@ -47,9 +47,9 @@ def domain_responses(request: Request) -> Mapping[str, List[Mapping[str, Any]]]:
     domain = getattr(agent, "domain", None)
     if domain is not None and domain.responses:
         return domain.responses
-    from rasa.shared.core.domain import Domain
+    from scripts.domain_files import load_domain
 
-    return Domain.load(str(ROOT / "domain")).responses
+    return load_domain(ROOT).responses
 
 
 def _body(request: Request) -> Dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Dict, List, Mapping, Sequence
 
 import yaml
 
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "actions" / "data" / "guidance.yml"
 TEXTS_FILE = Path(__file__).resolve().parent / "texts.yml"
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -73,6 +74,14 @@ def load_texts(registry_file: Path, texts_file: Path = TEXTS_FILE) -> Texts:
     data = yaml.safe_load(texts_file.read_text(encoding="utf-8"))
     urls = registry_urls(registry_file)
     return Texts(withdrawn=_filled(data["withdrawn"], urls), safe_mode=_filled(data["safe_mode"], urls),
+                 notice={language: str(data["notice"][language]) for language in LANGUAGES})
+
+
+def without_links(texts_file: Path = TEXTS_FILE) -> Texts:
+    """The texts with their links left out (when no registry can fill them in)."""
+    data = yaml.safe_load(texts_file.read_text(encoding="utf-8"))
+    return Texts(withdrawn=_filled({**data["withdrawn"], "links": []}, {}),
+                 safe_mode=_filled({**data["safe_mode"], "links": []}, {}),
                  notice={language: str(data["notice"][language]) for language in LANGUAGES})
 
 

@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from report.load import StoredEvent
 
-INITIAL_LANGUAGE = "nl"  # the `language` slot's initial value (domain/core.yml)
+INITIAL_LANGUAGE = "nl"  # the `language` slot's initial value (domain.yml)
 LANGUAGES = ("nl", "en")
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset(

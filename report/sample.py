@@ -521,7 +521,7 @@ def write_sample(path: Path, seed: int = SEED, start: dt.date = START, days: int
     Returns:
         The plan that was written.
     """
-    domain = Domain.load(str(ROOT / "domain"))
+    domain = Domain.load([str(ROOT / "domain.yml"), str(ROOT / "data" / "responses")])
     plan = plan_sample(seed, start, days, conversations, responses=domain.responses)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)

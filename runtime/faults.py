@@ -9,7 +9,7 @@ and a form stays active. ``guarded_run`` wraps ``RemoteAction.run``:
   answer comes within 2 s; at most ``MAX_TIMEOUT_S``);
 - when the call times out or fails (no connection, HTTP error, an answer that is not
   valid), the action's events are the response ``utter_action_unavailable`` (a short
-  apology with the main official link, domain/faults.yml), the end of an active form
+  apology with the main official link, domain.yml), the end of an active form
   with the flow slots cleared, and ``FollowupAction(action_listen)``: the turn ends
   and the assistant waits for the user, so nobody is stuck in a form it cannot run;
 - a rejection by the action server (HTTP 400, ``ActionExecutionRejection``) is an

@@ -10,9 +10,11 @@ class named there, and only then registers the listener and starts Sanic. So
 ``rasa run --credentials credentials.yml``, the local cluster and the Helm
 chart (its values list the same entry). It is a channel with no routes.
 
-Not covered: ``rasa shell`` and ``rasa run --connector X`` read no
-credentials.yml entries (only the one connector), so they run stock Rasa
-(custom actions over HTTP: start ``python -m runtime.action_server`` too).
+``rasa shell`` and ``rasa run --connector X`` read no credentials.yml entries
+(only the one connector): there the tracker store of ``endpoints.yml``
+(``channels.startup.StartupTrackerStore``, created at every server start)
+installs the same changes through ``channels.startup.start``. With an endpoints
+file of ``deploy/`` (another tracker store) such a start runs stock Rasa.
 """
 
 from __future__ import annotations

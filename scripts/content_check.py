@@ -1,6 +1,6 @@
-"""Checks every response in domain/*.yml before training: ``make content-check``.
+"""Checks every response in domain.yml and data/responses/ before training: ``make content-check``.
 
-Usage: ``python -m scripts.content_check [--domain DIR] [--registry PATH] [--meta PATH]
+Usage: ``python -m scripts.content_check [--domain PATH ...] [--registry PATH] [--meta PATH]
 [--languages nl,en]``.
 
 Every response has a Dutch text (the variation without a condition) and an English
@@ -80,7 +80,8 @@ from scripts.content_style import long_sentences, result_promises, unexplained_a
 from scripts.content_subjects import check_subjects
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_DIR = ROOT / "domain"
+# domain.yml and the long answers in data/responses/ (docs/content-updates.md).
+DOMAIN_PATHS: Tuple[Path, ...] = (ROOT / "domain.yml", ROOT / "data" / "responses")
 REGISTRY_FILE = ROOT / "actions" / "data" / "guidance.yml"
 META_FILE = ROOT / "actions" / "data" / "content_meta.yml"
 
@@ -241,17 +242,32 @@ def variation_language(variation: Mapping[str, Any]) -> str:
     return DEFAULT_LANGUAGE
 
 
-def load_responses(domain_dir: Path) -> List[Variation]:
+def domain_files(paths: Path | Sequence[Path]) -> List[Path]:
+    """The domain files of a file, a folder (its ``*.yml``, by name) or a list of both.
+
+    Args:
+        paths: Files and folders, in order.
+
+    Returns:
+        The files.
+    """
+    found: List[Path] = []
+    for path in [paths] if isinstance(paths, Path) else paths:
+        found.extend(sorted(path.glob("*.yml")) if path.is_dir() else [path])
+    return found
+
+
+def load_responses(domain: Path | Sequence[Path]) -> List[Variation]:
     """Reads every response text of the domain files.
 
     Args:
-        domain_dir: Folder with the domain ``*.yml`` files.
+        domain: A domain file, a folder of them, or a list of both.
 
     Returns:
         One entry per text variation, in file order.
     """
     found: List[Variation] = []
-    for path in sorted(domain_dir.glob("*.yml")):
+    for path in domain_files(domain):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
             variations = variations or []
@@ -530,13 +546,13 @@ def check_dates(texts: Mapping[str, str], meta: Mapping[str, Any]) -> List[str]:
     return problems
 
 
-def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, meta_file: Path = META_FILE,
-          exempt: Optional[Mapping[str, str]] = None,
+def check(domain: Path | Sequence[Path] = DOMAIN_PATHS, registry_file: Path = REGISTRY_FILE,
+          meta_file: Path = META_FILE, exempt: Optional[Mapping[str, str]] = None,
           languages: Sequence[str] = REQUIRED_LANGUAGES) -> Report:
     """Runs every rule over a domain folder.
 
     Args:
-        domain_dir: Folder with the domain ``*.yml`` files.
+        domain: The domain files: a file, a folder of ``*.yml`` files, or a list of both.
         registry_file: The guidance registry.
         meta_file: content_meta.yml (content date and latest updates).
         exempt: Responses without a source line; ``SOURCE_EXEMPT`` by default.
@@ -550,7 +566,7 @@ def check(domain_dir: Path = DOMAIN_DIR, registry_file: Path = REGISTRY_FILE, me
     registry_problems += check_entries(entries)
     registry = Registry(entries, source=registry_file)
     meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
-    loaded = load_responses(domain_dir)
+    loaded = load_responses(domain)
     results = [check_response(v.name, v.file, v.text, registry, exempt, v.language, v.buttons)
                for v in loaded]
     check_languages(loaded, results, languages)
@@ -626,7 +642,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         0 when every rule passes, 1 otherwise.
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--domain", type=Path, default=DOMAIN_DIR, help="folder with the domain files")
+    parser.add_argument("--domain", type=Path, nargs="+", default=list(DOMAIN_PATHS),
+                        help="domain files or folders of them (default: domain.yml data/responses)")
     parser.add_argument("--registry", type=Path, default=REGISTRY_FILE, help="guidance registry")
     parser.add_argument("--meta", type=Path, default=META_FILE, help="content_meta.yml")
     parser.add_argument("--languages", default=",".join(REQUIRED_LANGUAGES),

@@ -1,6 +1,6 @@
 """Content key of the training inputs, and the model file that belongs to it.
 
-The key is a hash over config.yml, every YAML file under domain/ and data/, the
+The key is a hash over config.yml, domain.yml, every YAML file under data/, the
 Python source of the custom NLU components (nlu_components/), and the Rasa
 version. A model is reused only when its key matches, so a changed answer
 or training example always leads to a new model.
@@ -15,7 +15,7 @@ from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "models"
-INPUTS = ("config.yml", "domain", "data", "nlu_components")
+INPUTS = ("config.yml", "domain.yml", "data", "nlu_components")
 
 
 def training_inputs(root: Path = ROOT) -> List[Path]:
@@ -25,7 +25,7 @@ def training_inputs(root: Path = ROOT) -> List[Path]:
         root: Project root.
 
     Returns:
-        Sorted paths of config.yml, every YAML file under domain/ and data/ and
+        Sorted paths of config.yml, domain.yml, every YAML file under data/ and
         every Python file under nlu_components/.
     """
     files: List[Path] = []

@@ -26,6 +26,7 @@ from typing import Dict, List, Mapping
 from runtime import inprocess_actions, patches
 from runtime.action_server import HOST_ENV, TOKEN_ENV
 from runtime.server_env import server_env
+from scripts.endpoints import endpoints_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -40,7 +41,6 @@ def settings() -> Dict[str, str]:
     env.setdefault("WEB_PORT", "8080")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env.setdefault("SANIC_ACCESS_LOG", "false")  # the access log would hold client IP addresses
     env.setdefault("BIND_HOST", "127.0.0.1")
     env.setdefault("WEB_HOST", env["BIND_HOST"])
     env.setdefault(HOST_ENV, "127.0.0.1")
@@ -92,7 +92,7 @@ def services(env: Mapping[str, str], model: Path) -> List[Service]:
     started.append(Service(
         "Rasa server",
         [str(BIN / "rasa"), "run", "--model", str(model), "-i", host, "--port", rasa_port,
-         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+         "--endpoints", str(endpoints_for(env)), "--credentials", "credentials.yml",
          "--cors", f"http://localhost:{web_port}"],
         server_env(env), f"http://{local}:{rasa_port}/"))
     page_env = {name: value for name, value in env.items() if name != TOKEN_ENV}

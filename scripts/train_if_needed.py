@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import List
 
 from scripts.model_key import MODELS_DIR, ROOT, current_model_path
 
@@ -21,6 +22,22 @@ def prune_old_models(keep: int = KEEP_MODELS) -> None:
     models = sorted(MODELS_DIR.glob("bvo-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in models[keep:]:
         old.unlink(missing_ok=True)
+
+
+def train_command(model: Path) -> List[str]:
+    """Plain ``rasa train`` as a Rasa developer types it, with only the model's file name added.
+
+    Rasa's defaults find everything: ``config.yml``, ``domain.yml`` (with the long
+    answers in ``data/responses/``), ``data/`` and ``models/`` as the output folder.
+
+    Args:
+        model: The model file to write (``models/bvo-<key>.tar.gz``).
+
+    Returns:
+        The command line.
+    """
+    rasa = Path(sys.executable).parent / "rasa"
+    return [str(rasa), "train", "--fixed-model-name", model.name.removesuffix(".tar.gz")]
 
 
 def main() -> int:
@@ -37,17 +54,9 @@ def main() -> int:
     others = sorted(MODELS_DIR.glob("bvo-*.tar.gz"))
     reason = "is stale (config, domain or data changed)" if others else "is missing"
     print(f"==> the model {reason}: training {model.relative_to(ROOT)} ...", file=sys.stderr)
-    rasa = Path(sys.executable).parent / "rasa"
     started = time.monotonic()
     result = subprocess.run(
-        [
-            str(rasa), "train",
-            "--config", "config.yml",
-            "--domain", "domain",
-            "--data", "data",
-            "--out", str(MODELS_DIR),
-            "--fixed-model-name", model.name.removesuffix(".tar.gz"),
-        ],
+        train_command(model),
         cwd=ROOT,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
         check=False,

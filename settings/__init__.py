@@ -17,7 +17,7 @@ BY_NAME: Dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 if len(BY_NAME) != len(SETTINGS):
     raise ValueError("a setting is listed twice in settings/catalogue.py")
 
-__all__ = ["BY_NAME", "FALSE", "SETTINGS", "TRUE", "Setting", "get", "setting"]
+__all__ = ["BY_NAME", "FALSE", "SETTINGS", "TRUE", "Setting", "get", "is_set", "setting"]
 
 
 def setting(name: str) -> Setting:
@@ -47,3 +47,23 @@ def get(name: str, environ: Optional[Mapping[str, str]] = None) -> Any:
         ValueError: The value is not valid and the entry says so (``invalid="error"``).
     """
     return setting(name).read(environ)
+
+
+def is_set(name: str, environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether the variable ``name`` has a value (not unset, not only white space).
+
+    For settings that another program reads itself (``python=False``, e.g. the
+    TensorFlow thread pools), where this project only needs to know whether an
+    operator chose a value.
+
+    Args:
+        name: A variable listed in ``settings/catalogue.py``.
+        environ: The environment; ``os.environ`` when None.
+
+    Raises:
+        KeyError: ``name`` is not listed.
+    """
+    import os
+
+    setting(name)
+    return bool((os.environ if environ is None else environ).get(name, "").strip())

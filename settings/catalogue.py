@@ -18,8 +18,10 @@ SETTINGS: Tuple[S, ...] = (
       "port of the Rasa server (REST: `/webhooks/rest/webhook`, socket.io: `/socket.io`)",
       "`make run`, web page", low=1, high=65535, invalid="error"),
     S("ACTION_PORT", "int", 5055,
-      "port of the action server",
-      "`make run`, `endpoints.yml`, action server", low=1, high=65535, invalid="error"),
+      "port of the action server; `endpoints.yml` names 5055 as a plain value (plain `rasa run` needs no "
+      "variable), `make run` and the benchmark pass a copy with another port from the temporary folder",
+      "`make run`, the benchmark (`scripts/endpoints.py`), `deploy/endpoints*.yml`, action server",
+      low=1, high=65535, invalid="error"),
     S("BIND_HOST", "str", "127.0.0.1",
       "address the Rasa server and (unless `WEB_HOST` is set) the web page listen on; `0.0.0.0` makes "
       "them reachable from other machines",
@@ -73,7 +75,9 @@ SETTINGS: Tuple[S, ...] = (
     S("TF_INTER_OP_PARALLELISM_THREADS", "int", 1,
       "TensorFlow threads between operations (one is fastest for these small models, about 6% less CPU "
       "per message)",
-      "Rasa (TensorFlow); `make run`, the cluster and the benchmark set it (`runtime/server_env.py`)",
+      "Rasa (TensorFlow); `make run`, the cluster and the benchmark set it (`runtime/server_env.py`), and "
+      "every start of the Rasa server sets it in code before the model loads unless set "
+      "(`channels/startup.py`)",
       python=False),
     S("TF_INTRA_OP_PARALLELISM_THREADS", "int", 1,
       "TensorFlow threads within one operation (see above)",
@@ -96,8 +100,9 @@ SETTINGS: Tuple[S, ...] = (
       "no telemetry",
       "Rasa", default_text="`false` (set by the Makefile)", python=False),
     S("SANIC_ACCESS_LOG", "str", "false",
-      "keep it off: the access log would hold client IP addresses",
-      "Rasa server", default_text="`false` (set by the Makefile and `make run`)", python=False),
+      "no effect: the access log would hold client IP addresses, so every start of the Rasa server turns it "
+      "off in code (`channels/startup.py`), whatever this says",
+      "Rasa server", default_text="no effect", python=False),
     S("BVO_MODEL", "str", None,
       "model for the server-level tests, the fuzz run and the browser tests (`make` passes the current "
       "one)",

@@ -42,8 +42,10 @@ def operator_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 @pytest.fixture(scope="session")
 def domain() -> Domain:
-    """The assistant's real domain, merged from domain/."""
-    return Domain.load(str(ROOT / "domain"))
+    """The assistant's real domain: domain.yml with the responses of data/responses/."""
+    from scripts.domain_files import load_domain
+
+    return load_domain(ROOT)
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,8 @@ from tests.conftest import ROOT
 
 # Where the assistant's user-facing links and numbers can come from.
 # webchat/static/vendor/ is not scanned: third-party CSS and JS copied by the build.
-SCANNED_GLOBS = ("domain/*.yml", "actions/**/*.py", "actions/data/*.yml", "webchat/static/*",
-                 "webchat/static/js/**/*.js", "webchat/templates/*.html")
+SCANNED_GLOBS = ("domain.yml", "data/responses/*.yml", "actions/**/*.py", "actions/data/*.yml",
+                 "webchat/static/*", "webchat/static/js/**/*.js", "webchat/templates/*.html")
 REGISTRY_FILE = ROOT / "actions" / "data" / "guidance.yml"
 
 

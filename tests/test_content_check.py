@@ -54,7 +54,7 @@ def problems(report) -> list:
 # --- the real domain ---------------------------------------------------------------
 
 
-# domain/faq.yml gets its English variations on another branch (en-faq). Until that is
+# data/responses/faq.yml gets its English variations on another branch (en-faq). Until that is
 # merged, their absence is the only failure allowed; after the merge this allows nothing.
 PENDING_FAQ_ENGLISH = re.compile(r"^FAIL utter_faq/[a-z_0-9]+: no English variation ")
 
@@ -72,7 +72,7 @@ def test_the_real_domain_passes(capsys):
 
 def test_basics_and_guidance_have_a_checked_english_text_for_every_response():
     report = check()
-    for file in ("basics.yml", "guidance.yml"):
+    for file in ("domain.yml", "guidance.yml"):
         results = [r for r in report.responses if r.file == file]
         dutch = {r.name for r in results if r.language == "nl"}
         english = {r.name for r in results if r.language == "en"}

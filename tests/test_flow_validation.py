@@ -186,7 +186,7 @@ def test_no_form_question_asks_for_personal_data(domain):
 
 
 def test_no_question_of_the_flows_asks_for_personal_data(domain):
-    own = yaml.safe_load((ROOT / "domain" / "guidance.yml").read_text(encoding="utf-8"))["responses"]
+    own = yaml.safe_load((ROOT / "data" / "responses" / "guidance.yml").read_text(encoding="utf-8"))["responses"]
     for name in own:
         for variation in domain.responses[name]:
             questions = [s for s in re.split(r"(?<=[.?!:])\s+", variation["text"]) if s.endswith("?")]

@@ -23,7 +23,7 @@ def unregistered(found: dict, registry: Registry) -> dict:
 
 def test_scanned_files_cover_answers_actions_and_web_page():
     names = {path.relative_to(ROOT).as_posix() for path in scanned_files()}
-    assert {"domain/faq.yml", "domain/basics.yml", "actions/fallback.py",
+    assert {"data/responses/faq.yml", "domain.yml", "actions/fallback.py",
             "webchat/static/js/main.js", "webchat/static/js/render.js", "webchat/templates/index.html",
             "webchat/templates/privacy.html", "webchat/templates/privacy-en.html",
             "webchat/templates/toegankelijkheid.html", "webchat/templates/toegankelijkheid-en.html",

@@ -100,7 +100,7 @@ from rasa.utils.endpoints import EndpointConfig
 from runtime import inprocess_actions, patches
 assert patches.install()
 assert inprocess_actions.preload(patches._actions_package()) is False
-domain = Domain.load("domain")
+domain = Domain.load(["domain.yml", "data/responses"])
 tracker = DialogueStateTracker.from_events("u", [ActionExecuted("action_listen"), SlotSet("situation", "letter")],
                                            domain.slots)
 action = RemoteAction("action_share_guidance", EndpointConfig(url="http://127.0.0.1:9/webhook"))

@@ -58,3 +58,20 @@ def test_the_withdrawn_and_safe_mode_texts_pass_the_content_check(language):
     for name, text in (("operator_withdrawn", texts.withdrawn[language]),
                        ("operator_safe_mode", texts.safe_mode[language])):
         assert text_problems(name, text, language, REGISTRY, exempt_kind="notice") == [], (name, text)
+
+
+def test_a_broken_registry_never_silences_the_texts(tmp_path, monkeypatch):
+    """Every response passes the operators' texts: a registry they cannot use falls back, logged."""
+    from operations import control
+    from operations.texts import DEFAULT_REGISTRY, load_texts, without_links
+
+    broken = tmp_path / "guidance.yml"
+    broken.write_text("links:\n- id: other\n  url: http://example.org\n", encoding="utf-8")
+    monkeypatch.setenv("GUIDANCE_REGISTRY", str(broken))
+    control.texts.cache_clear()
+    try:
+        assert control.texts() == load_texts(DEFAULT_REGISTRY)
+    finally:
+        control.texts.cache_clear()
+    bare = without_links()
+    assert "{links}" not in bare.safe_mode["nl"] and "https://" not in bare.safe_mode["nl"]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def training_data():
     importer = TrainingDataImporter.load_from_config(
-        str(ROOT / "config.yml"), str(ROOT / "domain"), [str(ROOT / "data")])
+        str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")])
     return importer.get_nlu_data()
 
 

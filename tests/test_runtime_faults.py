@@ -323,7 +323,7 @@ def test_faq_answers_never_call_the_action_server():
     assert actions and actions[0] == "action_answer"
     assert set(actions) <= inprocess_actions.InProcessActions().names
     # The FAQ answers themselves are retrieval responses that Rasa renders without the action server.
-    importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain"),
+    importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain.yml"),
                                                      [str(ROOT / "data")])
     trained_domain = importer.get_domain()
     action = action_for_name_or_text("utter_faq", trained_domain, EndpointConfig(url=closed_port_url()))

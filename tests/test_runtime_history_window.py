@@ -39,7 +39,7 @@ from runtime import history_window, patches
 from runtime.history_window import WindowTracker, window, window_start
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = Domain.load(str(ROOT / "domain"))
+DOMAIN = Domain.load([str(ROOT / "domain.yml"), str(ROOT / "data" / "responses")])
 ORIGINAL = patches.original("Policy._prediction_states")
 INTENTS = [intent for intent in DOMAIN.intents if not intent.startswith("session")]
 UTTERANCES = [name for name in DOMAIN.user_actions if name.startswith("utter_")]

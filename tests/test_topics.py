@@ -165,8 +165,7 @@ def test_enough_training_and_heldout_examples_per_label(domain):
     dev_counts = Counter(label for label, _ in dev_examples())
     declared = [
         intent
-        for path in sorted((ROOT / "domain").glob("*.yml"))
-        for intent in yaml.safe_load(path.read_text(encoding="utf-8")).get("intents") or []
+        for intent in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")).get("intents") or []
     ]
     labels = {f"faq/{key}" for key in load_catalogue().topics} | (set(declared) - {"faq"})
     for label in labels:

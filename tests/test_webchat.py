@@ -141,7 +141,7 @@ def test_health_shows_the_content_date_of_content_meta_and_the_newest_answer(tmp
     from webchat import server
 
     meta = yaml.safe_load(server.CONTENT_META.read_text(encoding="utf-8"))
-    answers = yaml.safe_load((server.ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))["responses"]
+    answers = yaml.safe_load((server.ROOT / "data" / "responses" / "faq.yml").read_text(encoding="utf-8"))["responses"]
     newest = max(d for variations in answers.values() for v in variations for d in source_dates(v["text"]))
     assert not check().global_problems  # content_date is the newest date of all answers
     assert newest.isoformat() == meta["content_date"]

@@ -3,7 +3,7 @@
 The page names who runs the assistant (``ORGANISATION_NAME``) and the date of
 the newest content (``actions/data/content_meta.yml``, the date the content
 check keeps true). The chat starts with the greeting and its buttons from
-``domain/basics.yml`` (``utter_greet``, Dutch and English), the very text the
+``domain.yml`` (``utter_greet``, Dutch and English), the very text the
 assistant itself sends, shown before anything goes to the assistant. The
 privacy statement names the controller, ``RETENTION_DAYS`` and the complaint
 page of the Autoriteit Persoonsgegevens (from the guidance registry); the
@@ -32,7 +32,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 TEMPLATES = HERE / "templates"
 CONTENT_META = ROOT / "actions" / "data" / "content_meta.yml"
-GREETING_DOMAIN = ROOT / "domain" / "basics.yml"
+GREETING_DOMAIN = ROOT / "domain.yml"
 GREETING = "utter_greet"
 ACCESSIBILITY_TEST = HERE / "accessibility-test.yml"
 # The privacy statement links to the complaint page of the Autoriteit Persoonsgegevens (guidance registry).
@@ -63,7 +63,7 @@ def greeting(path: Optional[Path] = None) -> Dict[str, Dict[str, Any]]:
     """Returns the assistant's greeting per language, as the domain holds it.
 
     Args:
-        path: The domain file with ``utter_greet``; ``domain/basics.yml`` when None.
+        path: The domain file with ``utter_greet``; ``domain.yml`` when None.
 
     Returns:
         ``{"nl": {"text": ..., "buttons": [{"title": ..., "payload": ...}]}, "en": ...}``: the

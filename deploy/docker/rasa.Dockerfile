@@ -3,7 +3,7 @@
 #
 #   docker build -f deploy/docker/rasa.Dockerfile -t bvo-rasa:3.6.21 .
 #
-# Stage "train" trains the model from config.yml, domain/ and data/ (about
+# Stage "train" trains the model from config.yml, domain.yml and data/ (about
 # 5 minutes on 2 cores); the final image holds the code, the domain and that
 # model, and runs as the image's unprivileged user. Same Rasa version as
 # requirements.txt (keep RASA_VERSION in step with it; tests/test_deploy_files.py checks).
@@ -19,7 +19,9 @@ RUN pip install --no-cache-dir -c /tmp/requirements/constraints.txt \
       "nl_core_news_sm @ https://github.com/explosion/spacy-models/releases/download/nl_core_news_sm-3.4.0/nl_core_news_sm-3.4.0-py3-none-any.whl" \
  && rm -rf /tmp/requirements
 COPY config.yml credentials.yml ./
-COPY domain/ domain/
+COPY domain.yml ./
+# The long answers (Rasa merges them into the domain; channels/responses.py reads them too).
+COPY data/responses/ data/responses/
 COPY nlu_components/ nlu_components/
 COPY settings/ settings/
 COPY privacy/ privacy/
@@ -31,8 +33,7 @@ COPY deploy/endpoints.cluster.yml deploy/endpoints.cluster.yml
 
 FROM base AS train
 COPY data/ data/
-RUN rasa train --config config.yml --domain domain --data data \
-      --out /app/models --fixed-model-name assistant
+RUN rasa train --fixed-model-name assistant
 
 FROM base
 COPY --from=train /app/models/assistant.tar.gz /app/models/assistant.tar.gz

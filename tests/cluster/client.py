@@ -17,10 +17,10 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import aiohttp
 import psycopg2
-import yaml
 
 from channels.sessions import ID_HEADER, TOKEN_HEADER
 from cluster.runner import Cluster, http_status
+from scripts.domain_files import raw_responses
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = aiohttp.ClientTimeout(total=90)
@@ -54,8 +54,7 @@ def conversation_id(name: str) -> str:
 
 def unavailable_texts() -> set:
     """Both variations of the "try again later" answer."""
-    domain = yaml.safe_load((ROOT / "domain" / "cluster.yml").read_text(encoding="utf-8"))
-    return {variation["text"] for variation in domain["responses"]["utter_service_unavailable"]}
+    return {variation["text"] for variation in raw_responses(ROOT)["utter_service_unavailable"]}
 
 
 @dataclass

@@ -15,6 +15,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
+from scripts.domain_files import domain_files as project_domain_files
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 KINDS = ("multi", "followup", "emotion", "near_miss", "english", "single")
@@ -62,8 +64,8 @@ def load_topic_map(path: Path = HERE / "topics.yml") -> Dict[str, Tuple[str, ...
     return {topic: tuple(keys) for topic, keys in raw["topics"].items()}
 
 
-def _response_texts(domain_dir: Path) -> Iterable[Tuple[str, str]]:
-    for file in sorted(domain_dir.glob("*.yml")):
+def _response_texts(domain_files: Iterable[Path]) -> Iterable[Tuple[str, str]]:
+    for file in domain_files:
         content = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
         for key, variations in (content.get("responses") or {}).items():
             for variation in variations or []:
@@ -75,13 +77,14 @@ class ResponseIndex:
     """Finds which response of the domain a bot message is.
 
     Args:
-        domain_dir: The folder with the domain files.
+        domain_files: The domain files (domain.yml and data/responses/*.yml when None).
     """
 
-    def __init__(self, domain_dir: Path = ROOT / "domain") -> None:
+    def __init__(self, domain_files: Optional[Iterable[Path]] = None) -> None:
+        files = list(domain_files) if domain_files is not None else project_domain_files(ROOT)
         self._exact: Dict[str, str] = {}
         self._patterns: List[Tuple[re.Pattern, str]] = []
-        for key, whole in _response_texts(domain_dir):
+        for key, whole in _response_texts(files):
             self._add(key, whole)
             for bubble in BUBBLE_BREAK.split(whole):
                 self._add(key, bubble)

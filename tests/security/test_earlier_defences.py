@@ -16,7 +16,7 @@ from tests.security.client import SocketUser, post_json, request
 pytestmark = pytest.mark.security
 
 REST = "/webhooks/rest/webhook"
-TOO_LONG = "Uw bericht is te lang voor mij."  # utter_message_too_long (domain/basics.yml)
+TOO_LONG = "Uw bericht is te lang voor mij."  # utter_message_too_long (domain.yml)
 LONG = "Wat is er gebeurd? " * 5_300  # about 100,000 characters
 
 # Ways out of webchat/static/ (raw, encoded, double encoded, backslash, NUL), and folders to list.

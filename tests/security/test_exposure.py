@@ -18,8 +18,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 
+from scripts.domain_files import raw_responses
 from scripts.run import ROOT, services, settings
 from tests.security.client import post_json, request
 from tests.server.harness import free_port, model_path
@@ -138,8 +138,7 @@ def test_action_server_errors_do_not_echo_the_request(made_run):
 
 def test_the_rasa_server_sends_the_token(made_run):
     env, _ = made_run
-    apology = yaml.safe_load((ROOT / "domain" / "faults.yml").read_text(encoding="utf-8"))
-    sorry = apology["responses"]["utter_action_unavailable"][0]["text"].split("\n")[0]
+    sorry = raw_responses(ROOT)["utter_action_unavailable"][0]["text"].split("\n")[0]
     answer = post_json(f"http://127.0.0.1:{env['RASA_PORT']}/webhooks/rest/webhook",
                        {"sender": uuid.uuid4().hex, "message": CHECKLIST})
     texts = json.dumps(answer.json(), ensure_ascii=False)
