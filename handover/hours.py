@@ -33,7 +33,8 @@ Span = Tuple[time, time]
 
 def _span(text: str) -> Span:
     start, _, end = str(text).partition("-")
-    opens, closes = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    opens = time.fromisoformat(start.strip())
+    closes = time.max if end.strip() == "24:00" else time.fromisoformat(end.strip())
     if closes <= opens:
         raise ValueError(f"handover hours: '{text}' ends before it starts")
     return opens, closes

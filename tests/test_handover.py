@@ -81,6 +81,12 @@ def test_hours_are_amsterdam_time_and_the_next_opening_is_said_plainly():
     assert OfficeHours(ZONE, {}, frozenset()).next_opening(following) is None
 
 
+def test_a_day_can_run_until_midnight(tmp_path):
+    path = tmp_path / "hours.yml"
+    path.write_text("weekly:\n  sunday: ['20:00-24:00']\n", encoding="utf-8")
+    assert OfficeHours.load(path).is_open(datetime(2026, 12, 6, 23, 59, 59, tzinfo=ZONE))
+
+
 def test_a_bad_hours_file_is_refused(tmp_path):
     path = tmp_path / "hours.yml"
     path.write_text("weekly:\n  funday: ['09:00-17:00']\n", encoding="utf-8")
