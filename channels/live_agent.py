@@ -40,6 +40,8 @@ Deliver = Callable[[Handover, List[Dict[str, Any]]], Awaitable[None]]
 # Kept for a later handover of the same user (reuse of the Chatwoot conversation).
 LAST_CONVERSATION_TTL_S = 30 * 86_400
 LANGUAGE_SLOT = "language"
+# Marks a staff member's message (the page labels it "Medewerker:" instead of "Digitale assistent:").
+PERSON = "person"
 
 _DELIVERERS: Dict[str, Deliver] = {}
 _GATE: Optional[LiveAgentGate] = None
@@ -184,7 +186,7 @@ class LiveAgentGate:
         if handover is None:
             return False
         if event.reply is not None:
-            await self.deliver(handover, [{"text": event.reply}])
+            await self.deliver(handover, [{"text": event.reply, "from": PERSON}])
         if event.resolved:
             await self._finish(handover)
             await self.deliver(handover, [{"text": texts.text("resumed", handover.language)}])

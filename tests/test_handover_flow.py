@@ -249,7 +249,7 @@ def test_the_whole_handover_over_rest(fresh: Stack):
     assert relayed == {"content": "Hoe lang duurt het nog?", "message_type": "incoming", "private": False}
 
     assert webhook(fresh, agent_reply(chatwoot_id, "Goedemiddag, ik help u graag.")) == 200
-    assert updates(fresh, conversation) == [{"text": "Goedemiddag, ik help u graag."}]
+    assert updates(fresh, conversation) == [{"text": "Goedemiddag, ik help u graag.", "from": "person"}]
     assert updates(fresh, conversation) == []  # delivered once
 
     assert webhook(fresh, resolved(chatwoot_id)) == 200
@@ -281,7 +281,7 @@ def test_never_both_answers_to_one_message(fresh: Stack):
     assert len(fresh.assistant.seen) == seen
     assert webhook(fresh, agent_reply(chatwoot_id, "Antwoord van de medewerker.")) == 200
     answers, _ = say(fresh, "Dank u", conversation)
-    assert answers == [{"text": "Antwoord van de medewerker."}]  # the person's answer only
+    assert answers == [{"text": "Antwoord van de medewerker.", "from": "person"}]  # the person's answer only
     webhook(fresh, resolved(chatwoot_id))
 
 
@@ -432,7 +432,7 @@ def test_the_handover_through_the_pages_relay(fresh: Stack):
             assert [answer["text"] for answer in answers] == [privacy_notice(fresh)]  # no answer of the assistant
             assert not [part for part in PERSONAL_PARTS if part in json.dumps(fresh.chatwoot.requests)]
             assert await asyncio.to_thread(webhook, fresh, agent_reply(chatwoot_id, "Hallo vanaf de pagina.")) == 200
-            assert await poll(conversation) == [{"text": "Hallo vanaf de pagina."}]
+            assert await poll(conversation) == [{"text": "Hallo vanaf de pagina.", "from": "person"}]
             assert await poll(conversation) == []
             forged = await client.post("/api/chat/updates", json={"sender": conversation[0]},
                                        headers={TOKEN_HEADER: "1.forged"})

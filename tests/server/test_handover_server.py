@@ -95,7 +95,7 @@ def test_a_real_rasa_hands_over_relays_redacted_and_takes_over_again(servers, ch
     assert send_webhook(url, SECRET, agent_reply(chatwoot_id, "Goedemorgen, ik help u.")) == 200
     status, replies, _ = post(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
                               {TOKEN_HEADER: conversation[1]})
-    assert status == 200 and replies == [{"text": "Goedemorgen, ik help u."}]
+    assert status == 200 and replies == [{"text": "Goedemorgen, ik help u.", "from": "person"}]
 
     assert send_webhook(url, SECRET, resolved(chatwoot_id)) == 200
     status, replies, _ = post(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
