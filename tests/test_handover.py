@@ -8,7 +8,6 @@ import hmac
 import json
 from datetime import date, datetime
 from datetime import time as day_time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -248,7 +247,3 @@ def test_off_the_webhook_does_not_exist_and_the_offers_buttons_are_no_commands(d
 
 def test_credentials_list_the_chatwoot_channel():
     assert "channels.chatwoot.ChatwootInput:" in (ROOT / "credentials.yml").read_text(encoding="utf-8")
-
-
-def test_the_handover_package_reads_only_its_own_files():
-    assert Path(texts.TEXTS_FILE).parent == ROOT / "handover"
