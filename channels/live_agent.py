@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.shared.core.events import ConversationPaused, ConversationResumed, Event
 
@@ -213,7 +213,7 @@ class LiveAgentGate:
         await self.handovers.end(handover)
         await self._mark(handover.sender, ConversationResumed())
 
-    async def _tracker_facts(self, sender_id: str) -> tuple:
+    async def _tracker_facts(self, sender_id: str) -> Tuple[str, List[Any]]:
         """The conversation's language and events (Dutch and none without a tracker store)."""
         store = getattr(self._agent(), "tracker_store", None)
         if store is None:
@@ -244,9 +244,3 @@ def _moment(unix_time: float) -> Any:
     from datetime import datetime, timezone
 
     return datetime.fromtimestamp(unix_time, tz=timezone.utc)
-
-
-def gate_from_settings(config: Optional[HandoverSettings], store: Callable[[], Store],
-                       agent: Callable[[], Any]) -> Optional[LiveAgentGate]:
-    """A gate for the settings, or None when the handover is off."""
-    return LiveAgentGate(config, store, agent) if config is not None else None

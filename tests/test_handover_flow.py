@@ -296,6 +296,25 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_delivers_nothing(fresh: S
     webhook(fresh, resolved(chatwoot_id))
 
 
+def test_a_handover_nobody_resolves_ends_and_the_assistant_answers_again(fresh: Stack):
+    conversation, chatwoot_id = handed_over(fresh)
+    gate = live_agent.current()
+
+    async def expire() -> None:  # as if HANDOVER_TTL_S had passed
+        record = await gate.handovers.get("rest", conversation[0])
+        record.until = time.time() - 1
+        await gate.handovers.save(record)
+
+    asyncio.run(expire())
+    calls = len(fresh.chatwoot.requests)
+    answers, _ = say(fresh, "Welke gegevens zijn gestolen?", conversation)
+    assert texts_of(answers) == ASSISTANT_TEXT
+    assert len(fresh.chatwoot.requests) == calls
+    assert not fresh.assistant.paused(conversation[0])
+    assert webhook(fresh, agent_reply(chatwoot_id, "Te laat")) == 200
+    assert updates(fresh, conversation) == []  # the ended handover delivers nothing any more
+
+
 def test_outside_office_hours_says_when_and_gives_the_official_channels(fresh: Stack):
     gate = live_agent.current()
     now = time.time()
