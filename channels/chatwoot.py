@@ -57,10 +57,18 @@ class ChatwootInput(InputChannel):
         return cls(load_settings())
 
     def store(self) -> KeyValueStore:
-        """The key-value store shared with the other channels (chosen once)."""
-        if self._store is None:
-            self._store = shared_store(self.agent())
-        return self._store
+        """The key-value store shared with the other channels (chosen once the agent is loaded).
+
+        Before that (no agent: its Redis lock or tracker store is not known yet) the
+        choice is not kept, so that a cluster never settles on this instance's memory.
+        """
+        if self._store is not None:
+            return self._store
+        agent = self.agent()
+        store = shared_store(agent)
+        if agent is not None:
+            self._store = store
+        return store
 
     def agent(self) -> Any:
         """Rasa's agent, once the server runs."""

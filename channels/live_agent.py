@@ -80,7 +80,6 @@ class LiveAgentGate:
                  clock: Callable[[], float] = time.time) -> None:
         self.config = config
         self._store_factory = store
-        self._handovers: Optional[Handovers] = None
         self._agent = agent
         self.client = client or ChatwootClient(config)
         self.hours = hours or OfficeHours.load(config.hours_file)
@@ -88,10 +87,8 @@ class LiveAgentGate:
 
     @property
     def handovers(self) -> Handovers:
-        """The records (the store is chosen on first use)."""
-        if self._handovers is None:
-            self._handovers = Handovers(self._store_factory())
-        return self._handovers
+        """The records, in the store the channel chose (``ChatwootInput.store``)."""
+        return Handovers(self._store_factory())
 
     # --- the user's messages ---------------------------------------------------------------------
 
