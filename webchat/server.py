@@ -5,7 +5,8 @@ CORS exception and no third-party request. The pages (the chat, the privacy
 and accessibility statements) are filled in once, at start-up
 (``webchat.pages``). The page uses socket.io
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
-clients, with its conversation ids and tokens (``channels.sessions``).
+clients, with its conversation ids and tokens (``channels.sessions``);
+``/api/chat/updates`` gives such a client a person's replies during a handover.
 ``/health`` reports whether Rasa answers and the content date (the Rasa and
 spaCy versions only with ``EXPOSE_VERSIONS``).
 
@@ -148,6 +149,38 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "upstream"}, status=502)
 
 
+async def chat_updates(request: web.Request) -> web.Response:
+    """Relays a request for a person's replies during a handover (``/webhooks/rest/updates``).
+
+    The body names the conversation (``sender``) and its token; the answer is
+    the list of messages the person sent since the last request (empty without a
+    handover). The same origin and size checks as ``/api/chat``.
+    """
+    if transport.foreign_request(request):
+        return web.json_response({"error": "forbidden_origin"}, status=403)
+    raw = await transport.read_body(request, request.app["header_timeout_s"])
+    try:
+        body: Dict[str, Any] = parse_json_object(raw, request.app["limits"])
+    except InputRejected as rejected:
+        return web.json_response({"error": "invalid_json"}, status=rejected.status)
+    sender = body.get("sender")
+    token = request.headers.get(TOKEN_HEADER) or body.get("token")
+    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender) or not isinstance(token, str) \
+            or len(token) > MAX_TOKEN_CHARS:
+        return web.json_response({"error": "invalid_sender"}, status=400)
+    url = f"{request.app['rasa_url']}/webhooks/rest/updates"
+    try:
+        async with request.app["client"].post(url, json={"sender": sender},
+                                              headers={TOKEN_HEADER: token}) as upstream:
+            if upstream.status == 403:
+                return web.json_response({"error": "unknown_conversation"}, status=403)
+            if upstream.status != 200:
+                return web.json_response({"error": "upstream"}, status=502)
+            return web.json_response(await upstream.json())
+    except (aiohttp.ClientError, TimeoutError):
+        return web.json_response({"error": "upstream"}, status=502)
+
+
 async def notice(_: web.Request) -> web.Response:
     """The operators' notice for above the chat (``operations/``): ``{"notice": {date, nl, en}}`` or null."""
     return web.json_response({"notice": public_notice()})
@@ -209,6 +242,7 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
         app.router.add_get(route, page(rendered[name]))
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
+    app.router.add_post("/api/chat/updates", chat_updates)
     app.router.add_get("/api/notice", notice)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
     app.on_startup.append(_start_client)

@@ -181,7 +181,8 @@ const handlers = {
     if (typeof raw.text !== "string" && !buttons.length) {
       return;
     }
-    const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons, lang: text.lang };
+    const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons, lang: text.lang,
+                      ...(raw.from === "person" ? { person: true } : {}) };
     if (status.length === 1 && status[0] === "back") {
       setStatus([]);
     }
