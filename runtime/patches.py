@@ -124,6 +124,12 @@ def _history_window(original: Callable) -> Callable:
     return history_window.windowed_prediction_states(original)
 
 
+def _tracker_copy(original: Callable) -> Callable:
+    from runtime import tracker_copy
+
+    return tracker_copy.copy_without_replay(original)
+
+
 def _lean_load(original: Callable) -> Callable:
     from runtime import model_load
 
@@ -223,6 +229,11 @@ CHANGES: Tuple[Change, ...] = (
                  *(f"{_EVENTS}:{name}" for name in (
                      "ActionExecuted", "ActionReverted", "ActiveLoop", "AllSlotsReset", "Restarted",
                      "SessionStarted", "SlotSet", "UserUtteranceReverted", "UserUttered")))),
+    Change("rasa.shared.core.trackers:DialogueStateTracker.copy", _tracker_copy,
+           "a tracker is copied from its state, not by replaying every event",
+           uses=("rasa.shared.core.trackers:DialogueStateTracker.init_copy",
+                 "rasa.shared.core.trackers:DialogueStateTracker.travel_back_in_time",
+                 "rasa.shared.constants:DEFAULT_SENDER_ID")),
 )
 
 
