@@ -30,6 +30,8 @@ from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_con
 
 from privacy.redact import redact_text, redact_value
 from privacy.settings import max_conversations, retention_days
+from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
+from runtime.event_dicts import extended, kept_dicts
 from runtime.tracker_copy import copy_state, plain, replays_alike
 
 SECONDS_PER_DAY = 24 * 60 * 60
@@ -134,7 +136,9 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
     event list and the slots, no replay) and hands out a copy of it; after a revert,
     a restart or a form, where Rasa's replay of the applied events gives another
     state than the saved tracker has, it replays the kept events as Rasa does (no
-    JSON, no rebuilding of events). A tracker
+    JSON, no rebuilding of events). It also makes the dictionary of each saved event
+    once, after redacting it, for the action calls of later turns
+    (``runtime.event_dicts``). A tracker
     that continues the kept one (the same event objects first, as the copy handed out
     has) has only its new events redacted; any other is redacted whole. The
     current string slot values are redacted at every save (a bounded number).
@@ -177,8 +181,11 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
         await self.stream_events(tracker)
         continued = kept if kept is not None and redacted else None
         new_events = list(islice(tracker.events, redacted, None))
+        private = self._private_copy(tracker)
+        previous = kept_dicts(continued.tracker) if continued else None
+        private.__dict__[EVENT_DICTS] = extended(private, previous, redacted if previous else 0)
         self.store[tracker.sender_id] = KeptConversation(
-            self._private_copy(tracker), self.domain,
+            private, self.domain,
             _session_start_after_first(tracker.events, redacted,
                                        continued.latest_session_start if continued else 0),
             (continued is not None and continued.replay) or not replays_alike(new_events))
@@ -237,6 +244,9 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
             tracker = self.init_tracker(sender_id)  # as Rasa's deserialise_tracker, without the JSON
             tracker.events.extend(kept.tracker.events)
             tracker.replay_events()
+            dicts = kept_dicts(kept.tracker)
+            if dicts is not None:
+                tracker.__dict__[EVENT_DICTS] = dicts
         else:
             tracker = self.deserialise_tracker(sender_id, self.serialised(sender_id) or "")
             if tracker is None:

@@ -136,6 +136,12 @@ def _applied_events(original: Callable) -> Callable:
     return applied_events.continued_applied_events(original)
 
 
+def _event_dicts(original: Callable) -> Callable:
+    from runtime import event_dicts
+
+    return event_dicts.current_state_with_kept_dicts(original)
+
+
 def _lean_load(original: Callable) -> Callable:
     from runtime import model_load
 
@@ -245,6 +251,9 @@ CHANGES: Tuple[Change, ...] = (
            uses=tuple(f"rasa.shared.core.trackers:DialogueStateTracker.{name}" for name in (
                "_undo_till_previous", "_first_loop_execution_or_unhappy_path",
                "_undo_till_previous_loop_execution"))),
+    Change("rasa.shared.core.trackers:DialogueStateTracker.current_state", _event_dicts,
+           "an action call reuses the dictionaries of the events saved before",
+           uses=("rasa.shared.core.trackers:EventVerbosity",)),
 )
 
 

@@ -37,9 +37,12 @@ from rasa.shared.core.events import ActionReverted, ActiveLoop, Event, Restarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from runtime.applied_events import CACHE_ATTRIBUTE as APPLIED_CACHE
+from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
 
 # The attributes of a tracker that applying events sets, and how each is copied.
 _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused")
+# What a tracker carries about its events that a copy with the same events may use.
+CARRIED = (APPLIED_CACHE, EVENT_DICTS)
 
 
 def _with_subclasses(*classes: type) -> FrozenSet[type]:
@@ -136,9 +139,10 @@ def copy_state(tracker: DialogueStateTracker) -> DialogueStateTracker:
     )
     for name in _SHARED:
         state[name] = getattr(tracker, name)
-    cache = tracker.__dict__.get(APPLIED_CACHE)
-    if cache is not None:  # immutable, and about the same events (runtime.applied_events)
-        state[APPLIED_CACHE] = cache
+    for name in CARRIED:  # immutable, and about the same events
+        cache = tracker.__dict__.get(name)
+        if cache is not None:
+            state[name] = cache
     return duplicate
 
 
