@@ -59,7 +59,7 @@ def test_redact_tracker_covers_text_parse_data_entities_metadata_and_slots(domai
 def test_in_memory_store_keeps_only_redacted_text(domain):
     store = RedactingInMemoryTrackerStore(domain)
     asyncio.run(store.save(tracker_with_personal_data(domain)))
-    assert_clean(store.serialised("privacy-test"))
+    assert_clean(store.store["privacy-test"])
 
 
 def test_sqlite_store_rows_and_event_broker_hold_only_redacted_text(domain, tmp_path):
@@ -143,7 +143,7 @@ def test_repeated_saves_reuse_redactions_without_keeping_raw_text(domain):
     kept = " ".join(redact_module._memo.values())
     assert all(raw not in kept for raw in RAW)
     assert all(isinstance(key, bytes) and len(key) == 16 for key in redact_module._memo)
-    assert_clean(store.serialised("memo-test"))
+    assert_clean(store.store["memo-test"])
 
 
 def test_placeholders_are_left_as_they_are():

@@ -8,12 +8,12 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from privacy.tracker_stores import RedactingInMemoryTrackerStore
 from runtime import patches
 from runtime.event_dicts import CACHE_ATTRIBUTE, current_state_with_kept_dicts, kept_dicts
+from runtime.memory_store import TrackerKeepingStore
 from runtime.tracker_copy import copy_state
-from tests.test_privacy_in_memory_store import _turns, _with_personal_data
 from tests.test_runtime_history_window import DOMAIN, conversation
+from tests.test_runtime_memory_store import _turns, _with_personal_data
 from tests.test_runtime_tracker_copy import without_forms
 
 ORIGINAL = patches.original("DialogueStateTracker.current_state")
@@ -21,7 +21,7 @@ CURRENT_STATE = current_state_with_kept_dicts(ORIGINAL)
 
 
 async def _play(seed: int) -> int:
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     events = conversation(seed, turns=40, reverts=seed % 2 == 0)
     events = _with_personal_data(without_forms(events) if seed % 2 else events, seed)
     used = 0
@@ -46,7 +46,7 @@ def test_the_state_sent_to_actions_is_rasas_turn_after_turn(seed):
 
 
 def test_the_kept_dictionaries_are_made_after_redaction_and_copied_for_each_call():
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), UserUttered(
         "bel 06-12345678", {"name": "greet", "confidence": 1.0}), SlotSet("language", "en")], DOMAIN.slots)
     asyncio.run(store.save(tracker))
@@ -58,7 +58,7 @@ def test_the_kept_dictionaries_are_made_after_redaction_and_copied_for_each_call
 
 
 def test_other_events_than_the_kept_ones_get_rasas_state():
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     asyncio.run(store.save(DialogueStateTracker.from_events("s", conversation(1, turns=5), DOMAIN.slots)))
     again = asyncio.run(store.retrieve("s"))
     assert again.__dict__.get(CACHE_ATTRIBUTE) is not None

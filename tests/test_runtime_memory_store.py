@@ -1,4 +1,4 @@
-"""The in-memory store that keeps trackers (privacy/tracker_stores.py) against Rasa's JSON store.
+"""The in-memory store that keeps trackers (runtime/memory_store.py) against Rasa's JSON store.
 
 Every turn of random conversations goes through both: the redacting store of this
 project and Rasa's own ``InMemoryTrackerStore`` with the redaction as it was before
@@ -15,13 +15,13 @@ import random
 from typing import Any, List
 
 import pytest
-from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from privacy import tracker_stores
-from privacy.tracker_stores import RedactingInMemoryTrackerStore, RedactingTrackerStoreMixin
+from privacy.tracker_stores import RedactingInMemoryTrackerStore
+from runtime import memory_store
+from runtime.memory_store import TrackerKeepingStore
 from tests.test_runtime_history_window import DOMAIN, conversation
 from tests.test_runtime_tracker_copy import state_of, without_forms
 
@@ -29,8 +29,8 @@ PERSONAL = ["mijn BSN is 123.456.782", "bel 06-12345678", "mail jan@example.nl",
 RAW = ["123.456.782", "06-12345678", "jan@example.nl", "NL91ABNA0417164300"]
 
 
-class RasasStore(RedactingTrackerStoreMixin, InMemoryTrackerStore):
-    """Rasa's in-memory store with the redaction of every event at every save (the former default)."""
+class RasasStore(RedactingInMemoryTrackerStore):
+    """Rasa's in-memory store (JSON text) with the redaction of every event at every save (the former default)."""
 
 
 def run(coroutine: Any) -> Any:
@@ -64,7 +64,8 @@ def _twin(events: List[Event]) -> List[Event]:
 
 
 async def _play(seed: int, turns: int) -> None:
-    ours, rasas = RedactingInMemoryTrackerStore(DOMAIN), RasasStore(DOMAIN)
+    ours, rasas = TrackerKeepingStore(DOMAIN), RasasStore(DOMAIN)
+    assert ours.keeps_trackers
     events = conversation(seed, turns=turns, reverts=seed % 2 == 0)
     events = _with_personal_data(without_forms(events) if seed % 2 else events, seed)
     sender = f"conversation-{seed}"
@@ -92,7 +93,7 @@ def test_every_turn_gives_the_tracker_and_text_rasas_store_gives(seed):
 
 
 def test_changes_to_a_handed_out_tracker_stay_out_until_saved():
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     tracker = DialogueStateTracker.from_events("s", conversation(2, turns=10), DOMAIN.slots)
     run(store.save(tracker))
     kept = store.serialised("s")
@@ -107,15 +108,15 @@ def test_changes_to_a_handed_out_tracker_stay_out_until_saved():
 
 
 def test_a_saved_turn_redacts_only_its_new_events(monkeypatch):
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     tracker = DialogueStateTracker.from_events("long", conversation(4, turns=300, reverts=False), DOMAIN.slots)
     run(store.save(tracker))
     latest_session = run(store.retrieve("long"))  # the conversation has several: Rasa saves the latest back
     run(store.save(latest_session))
     assert len(latest_session.events) > 100
     redacted: List[Event] = []
-    original = tracker_stores.redact_event
-    monkeypatch.setattr(tracker_stores, "redact_event", lambda event: (redacted.append(event), original(event)))
+    original = memory_store.redact_event
+    monkeypatch.setattr(memory_store, "redact_event", lambda event: (redacted.append(event), original(event)))
     again = run(store.retrieve("long"))
     new = [ActionExecuted("action_listen"), UserUttered("bel 06-12345678", {"name": "greet", "confidence": 1.0}),
            ActionExecuted("utter_greet")]
@@ -127,7 +128,7 @@ def test_a_saved_turn_redacts_only_its_new_events(monkeypatch):
 
 
 def test_a_tracker_that_does_not_continue_the_kept_one_is_redacted_whole():
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     run(store.save(DialogueStateTracker.from_events("s", conversation(6, turns=5), DOMAIN.slots)))
     other = _with_personal_data(conversation(6, turns=8), seed=1)
     other.append(UserUttered("mail jan@example.nl", {"name": "greet", "confidence": 1.0}))
@@ -137,10 +138,31 @@ def test_a_tracker_that_does_not_continue_the_kept_one_is_redacted_whole():
 
 
 def test_another_domain_since_the_save_gets_rasas_replay():
-    store = RedactingInMemoryTrackerStore(DOMAIN)
+    store = TrackerKeepingStore(DOMAIN)
     run(store.save(DialogueStateTracker.from_events("s", conversation(8, turns=20), DOMAIN.slots)))
     store.domain = Domain.from_dict(DOMAIN.as_dict())  # a reloaded model: an equal domain, another object
     assert store.domain is not DOMAIN
     rasas = RasasStore(store.domain)
     rasas.store["s"] = store.serialised("s")
     assert state_of(run(store.retrieve("s"))) == state_of(run(rasas.retrieve("s")))
+
+
+def test_with_the_switch_off_it_is_rasas_json_store(monkeypatch):
+    monkeypatch.setenv("RASA_PATCHES", "0")
+    store = TrackerKeepingStore(DOMAIN)
+    assert not store.keeps_trackers
+    tracker = DialogueStateTracker.from_events("s", _with_personal_data(conversation(3, turns=10), 3), DOMAIN.slots)
+    run(store.save(tracker))
+    assert isinstance(store.store["s"], str) and store.serialised("s") == store.store["s"]
+    assert all(raw not in store.store["s"] for raw in RAW)
+    rasas = RasasStore(DOMAIN)
+    rasas.store["s"] = store.store["s"]
+    assert state_of(run(store.retrieve("s"))) == state_of(run(rasas.retrieve("s")))
+
+
+def test_the_store_keeps_at_most_max_conversations(monkeypatch):
+    monkeypatch.setenv("MAX_CONVERSATIONS", "2")
+    store = TrackerKeepingStore(DOMAIN)
+    for sender in ("a", "b", "c"):
+        run(store.save(DialogueStateTracker.from_events(sender, conversation(1, turns=2), DOMAIN.slots)))
+    assert sorted(store.kept) == ["b", "c"] and run(store.retrieve("a")) is None
