@@ -41,8 +41,9 @@ from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
 
 # The attributes of a tracker that applying events sets, and how each is copied.
 _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused")
-# What a tracker carries about its events that a copy with the same events may use.
-CARRIED = (APPLIED_CACHE, EVENT_DICTS)
+# What a tracker carries about its events that a copy with the same events may use
+# (the last: runtime.turn_cap.CACHE_ATTRIBUTE, named here since turn_cap imports channels/).
+CARRIED = (APPLIED_CACHE, EVENT_DICTS, "_bvo_turns_in_session")
 
 
 def _with_subclasses(*classes: type) -> FrozenSet[type]:
