@@ -45,6 +45,12 @@ def test_the_state_sent_to_actions_is_rasas_turn_after_turn(seed):
     assert asyncio.run(_play(seed)) > 20
 
 
+
+@pytest.fixture(autouse=True)
+def keeping_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store as the server has it (it follows RASA_PATCHES, which a test run may set to 0)."""
+    monkeypatch.delenv("RASA_PATCHES", raising=False)
+
 def test_the_kept_dictionaries_are_made_after_redaction_and_copied_for_each_call():
     store = TrackerKeepingStore(DOMAIN)
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), UserUttered(

@@ -29,6 +29,12 @@ PERSONAL = ["mijn BSN is 123.456.782", "bel 06-12345678", "mail jan@example.nl",
 RAW = ["123.456.782", "06-12345678", "jan@example.nl", "NL91ABNA0417164300"]
 
 
+
+@pytest.fixture(autouse=True)
+def keeping_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store as the server has it (it follows RASA_PATCHES, which a test run may set to 0)."""
+    monkeypatch.delenv("RASA_PATCHES", raising=False)
+
 class RasasStore(RedactingInMemoryTrackerStore):
     """Rasa's in-memory store (JSON text) with the redaction of every event at every save (the former default)."""
 
