@@ -43,7 +43,7 @@ import logging
 from collections import OrderedDict, deque
 from itertools import islice
 from operator import is_
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -59,32 +59,25 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from runtime.event_types import with_subclasses
+
 logger = logging.getLogger(__name__)
 
 # Actions in the window beyond what the longest rule needs.
 MARGIN_ACTIONS = 4
 
 
-def _with_subclasses(*classes: type) -> FrozenSet[type]:
-    found, todo = set(), list(classes)
-    while todo:
-        cls = todo.pop()
-        if cls not in found:
-            found.add(cls)
-            todo.extend(cls.__subclasses__())
-    return frozenset(found)
-
 
 # Looked up by exact type (``type(event) in ...``): an isinstance check on Rasa's event
 # classes goes through abc and made the scan of a long session cost as much as a replay.
-_REVERTING = _with_subclasses(ActionReverted, UserUtteranceReverted)
-_RESETTING = _with_subclasses(SessionStarted, Restarted)
+_REVERTING = with_subclasses(ActionReverted, UserUtteranceReverted)
+_RESETTING = with_subclasses(SessionStarted, Restarted)
 _STOPPING = _REVERTING | _RESETTING
-_ACTIONS = _with_subclasses(ActionExecuted)
-_LOOPS = _with_subclasses(ActiveLoop)
-_SLOT_RESETS = _with_subclasses(AllSlotsReset)
-_SLOTS = _with_subclasses(SlotSet)
-_USER = _with_subclasses(UserUttered)
+_ACTIONS = with_subclasses(ActionExecuted)
+_LOOPS = with_subclasses(ActiveLoop)
+_SLOT_RESETS = with_subclasses(AllSlotsReset)
+_SLOTS = with_subclasses(SlotSet)
+_USER = with_subclasses(UserUttered)
 # Where a tracker keeps its window between the several predictions of one turn.
 _CACHE_ATTRIBUTE = "_bvo_history_window"
 # The newest scans for slot values (``slots_before``), by the window's first event.

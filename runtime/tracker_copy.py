@@ -30,7 +30,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections import deque
-from typing import Any, Callable, Dict, FrozenSet, Iterable
+from typing import Any, Callable, Dict, Iterable
 
 from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.events import ActionReverted, ActiveLoop, Event, Restarted, UserUtteranceReverted
@@ -38,6 +38,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from runtime.applied_events import CACHE_ATTRIBUTE as APPLIED_CACHE
 from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
+from runtime.event_types import with_subclasses
 
 # The attributes of a tracker that applying events sets, and how each is copied.
 _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused")
@@ -46,23 +47,14 @@ _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused
 CARRIED = (APPLIED_CACHE, EVENT_DICTS, "_bvo_turns_in_session")
 
 
-def _with_subclasses(*classes: type) -> FrozenSet[type]:
-    found, todo = set(), list(classes)
-    while todo:
-        cls = todo.pop()
-        if cls not in found:
-            found.add(cls)
-            todo.extend(cls.__subclasses__())
-    return frozenset(found)
-
 
 # Events after which Rasa's replay of the applied events (``replay_events``, as its
 # tracker stores rebuild a tracker) and the one-by-one application of every event
 # (``copy``, a tracker being updated) can give different states: reverts, a restart
 # (its followup action is not replayed) and forms (``applied_events`` undoes earlier
 # form turns). Compared by exact type: isinstance through abc costs ten times more.
-_REPLAY_DIFFERS = _with_subclasses(ActionReverted, UserUtteranceReverted, Restarted)
-_LOOPS = _with_subclasses(ActiveLoop)
+_REPLAY_DIFFERS = with_subclasses(ActionReverted, UserUtteranceReverted, Restarted)
+_LOOPS = with_subclasses(ActiveLoop)
 
 
 def replays_alike(events: Iterable[Event]) -> bool:

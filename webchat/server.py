@@ -26,7 +26,7 @@ import os
 import re
 from importlib import util as importlib_util
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 import aiohttp
 import yaml
@@ -109,6 +109,22 @@ def page(html: str) -> Any:
     return handler
 
 
+async def _same_site_json_body(request: web.Request) -> Union[Dict[str, Any], web.Response]:
+    """The request's JSON object within the size and depth limits, or the refusal to send.
+
+    Refused: a cross-site request (403), a body too large (413) or not a JSON object
+    within the depth limit (400).
+    """
+    if transport.foreign_request(request):
+        return web.json_response({"error": "forbidden_origin"}, status=403)
+    raw = await transport.read_body(request, request.app["header_timeout_s"])
+    try:
+        return parse_json_object(raw, request.app["limits"])
+    except InputRejected as rejected:
+        return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
+                                 status=rejected.status)
+
+
 async def chat(request: web.Request) -> web.Response:
     """Relays one user message to Rasa's REST channel and returns the bot messages.
 
@@ -117,14 +133,9 @@ async def chat(request: web.Request) -> web.Response:
     ``"token"`` in the body) the message starts a new conversation; the answer
     names the conversation in ``X-Conversation-Id`` and ``X-Conversation-Token``.
     """
-    if transport.foreign_request(request):
-        return web.json_response({"error": "forbidden_origin"}, status=403)
-    raw = await transport.read_body(request, request.app["header_timeout_s"])
-    try:
-        body: Dict[str, Any] = parse_json_object(raw, request.app["limits"])
-    except InputRejected as rejected:
-        return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
-                                 status=rejected.status)
+    body = await _same_site_json_body(request)
+    if isinstance(body, web.Response):
+        return body
     sender, message = body.get("sender"), body.get("message")
     token = request.headers.get(TOKEN_HEADER) or body.get("token")
     if sender is not None and (not isinstance(sender, str) or not SENDER_PATTERN.match(sender)):
@@ -156,13 +167,9 @@ async def chat_updates(request: web.Request) -> web.Response:
     the list of messages the person sent since the last request (empty without a
     handover). The same origin and size checks as ``/api/chat``.
     """
-    if transport.foreign_request(request):
-        return web.json_response({"error": "forbidden_origin"}, status=403)
-    raw = await transport.read_body(request, request.app["header_timeout_s"])
-    try:
-        body: Dict[str, Any] = parse_json_object(raw, request.app["limits"])
-    except InputRejected as rejected:
-        return web.json_response({"error": "invalid_json"}, status=rejected.status)
+    body = await _same_site_json_body(request)
+    if isinstance(body, web.Response):
+        return body
     sender = body.get("sender")
     token = request.headers.get(TOKEN_HEADER) or body.get("token")
     if not isinstance(sender, str) or not SENDER_PATTERN.match(sender) or not isinstance(token, str) \
