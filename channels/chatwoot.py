@@ -4,7 +4,9 @@ Off (404) unless the handover's four settings are set (``handover.settings``);
 then it also installs the gate that the other channels consult
 (``channels.live_agent``). A request needs Chatwoot's signature
 (``handover.webhook``): 401 without a valid one, and nothing is delivered.
-A delivery that Chatwoot retries (same ``X-Chatwoot-Delivery``) is handled once.
+A delivery that Chatwoot retries (same ``X-Chatwoot-Delivery``) is handled once,
+and so is a signed request sent again (same signature: same body and
+timestamp), whatever its delivery header says.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from channels.kv import KeyValueStore, shared_store
 from channels.limits import InputRejected, Limits, parse_json
 from channels.startup import start as start_server
 from handover.settings import HandoverSettings, load_settings
-from handover.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_event, valid
+from handover.webhook import (
+    DELIVERY_HEADER,
+    REPLAY_WINDOW_S,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    parse_event,
+    valid,
+)
 
 logger = logging.getLogger(__name__)
 DELIVERY_TTL_S = 86_400
@@ -111,6 +120,10 @@ class ChatwootInput(InputChannel):
                          body):
                 logger.warning("handover: Chatwoot webhook without a valid signature refused")
                 return response.text("unauthorized", status=401)
+            given = request.headers.get(SIGNATURE_HEADER, "").strip()
+            if not await self.store().add(f"handover:signature:{given}", "1", REPLAY_WINDOW_S):
+                logger.warning("handover: Chatwoot webhook signed earlier sent again: ignored")
+                return response.text("ok")
             try:
                 event = parse_event(parse_json(body, limits))
             except InputRejected as rejected:

@@ -8,7 +8,10 @@ before Rasa sees it:
   a private note, the Rasa conversation gets ``ConversationPaused`` and the
   user hears their place in the queue or "zo snel mogelijk"; outside office
   hours when people are there again and the official channels; Chatwoot down:
-  an apology and the official channels, nothing paused.
+  an apology and the official channels, nothing paused. The same apology when
+  this process opened ``HANDOVER_MAX_PER_MINUTE`` handovers in the last minute
+  (nobody floods the agents' inbox), and "zo snel mogelijk" for a second "Ja"
+  of a user whose handover is being opened (one Chatwoot conversation each).
 - ``/handover_decline`` ("Nee"): the official channels; Rasa goes on.
 - any message of a conversation that is handed over: its redacted text goes
   to Chatwoot, Rasa does not see it, so the user never gets two answers.
@@ -26,6 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.shared.core.events import ConversationPaused, ConversationResumed, Event
 
+from channels.rate_limit import RateLimiter
 from handover import texts
 from handover.chatwoot import ChatwootClient, ChatwootError
 from handover.hours import OfficeHours, describe
@@ -42,6 +46,8 @@ LAST_CONVERSATION_TTL_S = 30 * 86_400
 LANGUAGE_SLOT = "language"
 # Marks a staff member's message (the page labels it "Medewerker:" instead of "Digitale assistent:").
 PERSON = "person"
+# The key of the process-wide bucket of new handovers (``HANDOVER_MAX_PER_MINUTE``).
+OPENINGS = "handover-openings"
 
 _DELIVERERS: Dict[str, Deliver] = {}
 _GATE: Optional[LiveAgentGate] = None
@@ -73,17 +79,19 @@ class LiveAgentGate:
         client: The Chatwoot client; one from ``config`` when None.
         hours: The office hours; read from ``config.hours_file`` when None.
         clock: Current Unix time (tests).
+        openings: New handovers per minute; ``config.max_per_minute`` (at once as well) when None.
     """
 
     def __init__(self, config: HandoverSettings, store: Callable[[], Store], agent: Callable[[], Any],
                  client: Optional[ChatwootClient] = None, hours: Optional[OfficeHours] = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, openings: Optional[RateLimiter] = None) -> None:
         self.config = config
         self._store_factory = store
         self._agent = agent
         self.client = client or ChatwootClient(config)
         self.hours = hours or OfficeHours.load(config.hours_file)
         self._clock = clock
+        self._openings = openings or RateLimiter(config.max_per_minute, config.max_per_minute, 1)
 
     @property
     def handovers(self) -> Handovers:
@@ -138,6 +146,27 @@ class LiveAgentGate:
             text = (texts.text("closed", language, next=describe(opening, language)) if opening
                     else texts.text("closed_unknown", language))
             await output.send_response(sender_id, {"text": text})
+            return
+        handovers = self.handovers
+        # Four calls to Chatwoot at most, each within CHATWOOT_TIMEOUT_S.
+        if not await handovers.start_opening(channel, sender_id, int(4 * self.config.timeout_s) + 1):
+            await output.send_response(sender_id, {"text": texts.text("soon", language)})
+            return  # a second "Ja" while the first one opens the conversation
+        try:
+            await self._hand_over(output, sender_id, channel, language, events, now)
+        finally:
+            await handovers.end_opening(channel, sender_id)
+
+    async def _hand_over(self, output: Any, sender_id: str, channel: str, language: str, events: List[Any],
+                         now: float) -> None:
+        """Opens the Chatwoot conversation (under the user's opening mark) and pauses the assistant."""
+        active = await self.handovers.get(channel, sender_id)
+        if active is not None and not active.expired:  # opened since the check in ``accept``
+            await output.send_response(sender_id, {"text": texts.text("soon", active.language)})
+            return
+        if not self._openings.allow(OPENINGS):
+            logger.warning("handover: HANDOVER_MAX_PER_MINUTE reached; the user gets the official channels")
+            await output.send_response(sender_id, {"text": texts.text("unavailable", language)})
             return
         try:
             conversation_id = await self._open_conversation(channel, sender_id)

@@ -24,6 +24,7 @@ class HandoverSettings:
         account_id: The account of the inbox.
         timeout_s: Time limit of one call to Chatwoot.
         ttl_s: Lifetime of a handover the agent does not resolve.
+        max_per_minute: New handovers per minute (and at once) of one server process.
         hours_file: Office hours and holidays.
     """
 
@@ -35,6 +36,7 @@ class HandoverSettings:
     timeout_s: float
     ttl_s: float
     hours_file: Path
+    max_per_minute: int = 10
 
 
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> Optional[HandoverSettings]:
@@ -65,6 +67,7 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Optional[Hando
         timeout_s=float(settings.get("CHATWOOT_TIMEOUT_S", environ)),
         ttl_s=float(settings.get("HANDOVER_TTL_S", environ)),
         hours_file=Path(hours) if hours else DEFAULT_HOURS_FILE,
+        max_per_minute=int(settings.get("HANDOVER_MAX_PER_MINUTE", environ)),
     )
 
 

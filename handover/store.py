@@ -112,6 +112,14 @@ class Handovers:
         await self.store.delete(_key(handover.channel, handover.sender))
         await self.store.delete(_reverse(handover.conversation_id))
 
+    async def start_opening(self, channel: str, sender: str, ttl_s: int) -> bool:
+        """Marks that this user's handover is being opened; False when it already is (a second "Ja")."""
+        return await self.store.add(f"{PREFIX}opening:{channel}:{sender}", "1", ttl_s)
+
+    async def end_opening(self, channel: str, sender: str) -> None:
+        """Removes the mark of ``start_opening``."""
+        await self.store.delete(f"{PREFIX}opening:{channel}:{sender}")
+
     async def previous_conversation(self, channel: str, sender: str) -> Optional[int]:
         """The Chatwoot conversation of this user's last handover, to reuse it."""
         raw = await self.store.get(f"{PREFIX}last:{channel}:{sender}")

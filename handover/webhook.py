@@ -20,6 +20,11 @@ TIMESTAMP_HEADER = "X-Chatwoot-Timestamp"
 DELIVERY_HEADER = "X-Chatwoot-Delivery"
 PREFIX = "sha256="
 MAX_AGE_S = 300
+# A signature stays acceptable this long (its timestamp may be up to MAX_AGE_S behind or ahead of the clock):
+# the webhook remembers the signatures it accepted this long and refuses them again (a replay).
+REPLAY_WINDOW_S = 2 * MAX_AGE_S + 60
+# Unix seconds have 10 digits until the year 2286; a longer header is not a timestamp.
+MAX_TIMESTAMP_DIGITS = 12
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -39,9 +44,10 @@ def valid(secret: str, given: Optional[str], timestamp: Optional[str], body: byt
         body: The raw body.
         clock: Current Unix time (tests).
     """
-    if not given or not timestamp or not timestamp.isdigit():
+    # Header values are the client's: ASCII only (Python's isdigit takes "²" too, and int() refuses it).
+    if not (given and given.isascii() and timestamp and timestamp.isascii() and timestamp.isdigit()):
         return False
-    if abs(clock() - int(timestamp)) > MAX_AGE_S:
+    if len(timestamp) > MAX_TIMESTAMP_DIGITS or abs(clock() - int(timestamp)) > MAX_AGE_S:
         return False
     return hmac.compare_digest(given.strip().encode(), signature(secret, timestamp, body).encode())
 

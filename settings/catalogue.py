@@ -315,6 +315,10 @@ SETTINGS: Tuple[S, ...] = (
     S("HANDOVER_TTL_S", "float", 86_400.0,
       "a handover that the agent did not resolve ends after this many seconds (the assistant answers again)",
       "Rasa server (`handover/store.py`)", low=60, invalid="default"),
+    S("HANDOVER_MAX_PER_MINUTE", "int", 10,
+      "handovers to Chatwoot a server process opens per minute at most (at once as well); above it the "
+      "user gets the apology and the official channels, so that nobody can flood the agents' inbox",
+      "Rasa server (`channels/live_agent.py`)", low=1, invalid="error"),
     S("HANDOVER_HOURS_FILE", "str", None,
       "the office hours and holidays of the agents (YAML, Europe/Amsterdam)",
       "Rasa server (`handover/hours.py`)", default_text="`handover/hours.yml`"),

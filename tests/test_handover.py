@@ -117,6 +117,13 @@ def test_any_change_to_a_signed_webhook_is_refused(change):
     assert not valid(secret, given, timestamp, raw, clock=clock)
 
 
+@pytest.mark.parametrize("timestamp, given", [("9" * 5000, "sha256=00"), ("\u00b2", "sha256=00"),
+                                               ("1765000000", "sha256=\udce9"), ("1765000000", "sha256=\u00e9")])
+def test_odd_signature_headers_are_refused_without_an_error(timestamp, given):
+    """Headers the sender chooses: too many digits for int(), a digit int() refuses, non-ASCII (issue 16)."""
+    assert not valid("secret", given, timestamp, b"{}", clock=lambda: 1765000000)
+
+
 def test_only_public_agent_replies_and_resolving_count():
     reply = {"event": "message_created", "message_type": "outgoing", "private": False, "content": " Hallo ",
              "conversation": {"id": 9}}
