@@ -11,6 +11,7 @@ last: it uses up the cap of new handovers (``HANDOVER_MAX_PER_MINUTE``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,7 @@ from channels.sessions import TOKEN_HEADER
 from handover import texts
 from handover.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from tests.fake_chatwoot import FakeChatwoot, agent_reply, resolved
-from tests.security.client import Answer, RestConversation, nested_text, post_json, request
+from tests.security.client import Answer, RestConversation, SocketUser, nested_text, post_json, request
 from tests.security.conftest import CHANNELS, HEADER_TIMEOUT_S
 from tests.server.harness import Servers, WebPage
 
@@ -249,6 +250,42 @@ def test_someone_elses_replies_cannot_be_read(handover):
     stolen = post_json(handover.url(REST), {"sender": victim.id, "message": "hallo"}).body.decode()
     assert "Alleen voor u" not in stolen
     assert updates(handover, victim) == [{"text": "Alleen voor u", "from": "person"}]
+
+
+def test_someone_elses_pushed_replies_do_not_reach_another_socket(handover):
+    """socket.io: the reply is pushed to the victim's session room; their id without the token joins nothing."""
+
+    async def scenario() -> Dict[str, List[Any]]:
+        victim, attacker = SocketUser(handover.rasa.url), SocketUser(handover.rasa.url)
+        victim_client = await victim.connect()
+        await victim_client.emit("session_request", {})
+        await victim.wait_for(1)
+        victim_id = victim.received[0]["session_confirm"]["session_id"]
+        await victim_client.emit("user_uttered", {"message": "Ik wil een medewerker spreken"})
+        await victim.wait_for(2)
+        await asyncio.sleep(2)
+        await victim_client.emit("user_uttered", {"message": texts.ACCEPT})
+        deadline = time.monotonic() + 20
+        while not any("wachtrij" in str(event) for event in victim.received) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        attacker_client = await attacker.connect()
+        for token in (None, "9999999999.forged", "1000." + "a" * 43):
+            await attacker_client.emit("session_request", {"session_id": victim_id, "session_token": token})
+        await attacker.wait_for(3)
+        seen = len(victim.received)
+        status = hook(handover, json.dumps(agent_reply(handover.chatwoot.last_conversation,
+                                                       "Alleen voor de bezoeker")).encode()).status
+        await victim.wait_for(seen + 1)
+        await asyncio.sleep(1)
+        for user, client in ((victim, victim_client), (attacker, attacker_client)):
+            await user.hang_up(client)
+        return {"status": [status], "victim": victim.received[seen:], "attacker": attacker.received}
+
+    seen = asyncio.run(scenario())
+    assert seen["status"] == [200]
+    assert {"text": "Alleen voor de bezoeker", "from": "person"} in seen["victim"]
+    assert "Alleen voor de bezoeker" not in json.dumps(seen["attacker"])
+    assert len([event for event in seen["attacker"] if "session_confirm" in event]) == 3
 
 
 def test_yes_cannot_hand_over_someone_elses_conversation(handover):
