@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -29,9 +29,9 @@ class HandoverSettings:
     """
 
     url: str
-    api_token: str
+    api_token: str = field(repr=False)  # never in a log line or traceback
     inbox_id: int
-    webhook_secret: str
+    webhook_secret: str = field(repr=False)
     account_id: int
     timeout_s: float
     ttl_s: float

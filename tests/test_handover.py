@@ -254,3 +254,12 @@ def test_off_the_webhook_does_not_exist_and_the_offers_buttons_are_no_commands(d
 
 def test_credentials_list_the_chatwoot_channel():
     assert "channels.chatwoot.ChatwootInput:" in (ROOT / "credentials.yml").read_text(encoding="utf-8")
+
+
+def test_the_settings_never_print_the_api_token_or_the_webhook_secret():
+    from handover.settings import load_settings
+
+    loaded = load_settings({"CHATWOOT_URL": "http://127.0.0.1:9", "CHATWOOT_API_TOKEN": "tok-secret-123",
+                            "CHATWOOT_INBOX_ID": "3", "CHATWOOT_WEBHOOK_SECRET": "hook-secret-456"})
+    assert loaded is not None and loaded.api_token == "tok-secret-123"
+    assert "tok-secret-123" not in repr(loaded) and "hook-secret-456" not in repr(loaded)
