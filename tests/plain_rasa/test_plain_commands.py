@@ -137,6 +137,7 @@ def test_rasa_test_core_on_the_test_stories(tmp_path):
     assert "Finished collecting predictions" in done.stdout + done.stderr
 
 
+@pytest.mark.patches  # answers without an action server: the actions run in the server (runtime/)
 def test_rasa_shell_answers_and_applies_the_privacy_check(tmp_path):
     session = PtySession([RASA, "shell", "--model", model(), "--port", str(free_port())], ROOT,
                          {**plain_env(), "TERM": "xterm", "COLUMNS": "200", "LINES": "60"},
@@ -159,6 +160,7 @@ def test_rasa_shell_answers_and_applies_the_privacy_check(tmp_path):
         session.stop()
 
 
+@pytest.mark.patches  # answers without an action server: the actions run in the server (runtime/)
 def test_rasa_run_answers_over_rest_with_the_privacy_check_and_no_access_log(server):
     url, _, log = server
     status, messages = post(url, {"sender": "plain-user", "message": BSN_MESSAGE})

@@ -76,6 +76,7 @@ def stored_user_messages(url: str, sender: str) -> int:
     return sum(1 for event in tracker.get("events", []) if event.get("event") == "user")
 
 
+@pytest.mark.patches  # the in-process actions, the token or the turn cap: changes to Rasa (runtime/)
 def test_a_burst_from_one_sender_gets_the_polite_limit_answer_and_others_are_unaffected(limited):
     flooder, other = RestConversation(limited.rasa.url + REST), RestConversation(limited.rasa.url + REST)
     answers = [say(flooder) for _ in range(BURST + 3)]
@@ -124,6 +125,7 @@ def test_many_new_conversations_keep_at_most_the_cap_in_memory(limited):
     assert stored_user_messages(limited.rasa.url, senders[0].id) == 0, "the oldest conversation was forgotten"
 
 
+@pytest.mark.patches  # the in-process actions, the token or the turn cap: changes to Rasa (runtime/)
 def test_a_long_conversation_restarts_politely_at_the_cap(limited):
     sender = RestConversation(limited.rasa.url + REST)
     answers = [say(sender) for _ in range(MAX_TURNS + 1)]
