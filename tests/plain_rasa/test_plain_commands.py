@@ -171,7 +171,7 @@ def test_rasa_run_answers_over_rest_with_the_privacy_check_and_no_access_log(ser
     time.sleep(1)
     log_file = log.with_suffix(".file.log").read_text()
     written = log.read_text() + log_file
-    assert "runtime patches active" in written and "Starting worker" in log_file
+    assert "runtime changes active" in written and "Starting worker" in log_file
     assert not CLIENT_ADDRESS.search(written), "the log holds a client address"
     assert "sanic.access" not in written
     assert not ACCESS_RECORD.search(log_file), "the access log is on"
