@@ -1,7 +1,8 @@
 """The answer action: answers every question of a message, with a kind word where it fits.
 
 Runs for FAQ questions, near misses (out of scope), medical questions, requests
-for a person, emotional messages and urgent ones (data/rules/answer.yml). The
+for a person (with the handover on: the offer of ``handover.texts``), emotional
+messages and urgent ones (data/rules/answer.yml). The
 decision is made by :func:`actions.reply_plan.plan_reply`; this action reads the
 conversation, sends the planned responses of the domain in order, and gives a clarifying
 question the titles and questions of its buttons. No text lives in Python.
@@ -17,9 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.language import language_of
 from actions.reply_plan import ANAPHORIC, CLARIFY, ELLIPTIC, FAQ_PREFIX, SAME, plan_reply
 from actions.topics import load_catalogue
+from handover import settings as handover_settings
+from handover import texts as handover_texts
 from understanding.followup import asks_the_same, is_anaphoric, is_followup
 
 MAX_CLARIFY = 3
+# With the handover to a person on (docs/handover.md): a request for a person gets the offer
+# instead of "ik kan u niet doorverbinden", and distress gets it after 113.
+HUMAN = "utter_human"
+DISTRESS = "utter_distress_113"
 
 
 def previous_topics(events: List[Dict[str, Any]]) -> List[str]:
@@ -76,12 +83,17 @@ def send_answer(dispatcher: CollectingDispatcher, message: Mapping[str, Any],
     text = str(message.get("text") or "")
     followup = followup_kind(text)
     plan = plan_reply(message, previous_topics(events), followup)
+    handover = handover_settings.enabled()
     for response in plan.responses:
         if response == CLARIFY:
             response, values = clarify_values(plan.clarify, language)
             dispatcher.utter_message(response=response, **values)
+        elif handover and response == HUMAN:
+            dispatcher.utter_message(**handover_texts.offer(language))
         else:
             dispatcher.utter_message(response=response)
+    if handover and DISTRESS in plan.responses and HUMAN not in plan.responses:
+        dispatcher.utter_message(**handover_texts.offer(language))
 
 
 class ActionAnswer(Action):

@@ -1,7 +1,8 @@
 """Two-stage fallback for messages the assistant does not understand well.
 
 Stage 1: offer the two likeliest topics as buttons plus "Iets anders".
-Stage 2 (a second failure in a row): give the official contact channels.
+Stage 2 (a second failure in a row): give the official contact channels
+(with the handover on, docs/handover.md, first the offer of a person).
 Before both: a bare "ja", "nee" or "weet ik niet" answers the assistant's own
 previous question (actions/short_answers.py); the action sends that response.
 The action only decides: it sets ``fallback_stage`` and the suggestion slots,
@@ -22,6 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.language import language_of
 from actions.short_answers import last_bot_action, reply_to_short_answer
 from actions.topics import load_catalogue, ranked_topics
+from handover import settings as handover_settings
+from handover import texts as handover_texts
 
 FALLBACK_INTENT = "nlu_fallback"
 # Intents that are part of the fallback dialogue and so do not end a failure streak.
@@ -83,6 +86,8 @@ class ActionHandleFallback(Action):
             dispatcher.utter_message(response=short)
             return [SlotSet(STAGE_SLOT, "answered")]
         if consecutive_fallbacks(tracker.events) >= 2:
+            if handover_settings.enabled():  # docs/handover.md: a person is offered before the channels
+                dispatcher.utter_message(**handover_texts.offer(language_of(tracker)))
             return [SlotSet(STAGE_SLOT, "contact")]
 
         suggestions = ranked_topics(tracker.latest_message, load_catalogue())[:SUGGESTION_COUNT]

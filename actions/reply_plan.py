@@ -60,7 +60,7 @@ EMOTION_INTENT = "express_emotion"
 # question, or with "what do I do with it", gets the grief advice (I do not know;
 # the organisation's website).
 GRIEF_TOPICS = frozenset({"letter_will_i_get", "letter_when", "letter_not_received", "letter_meaning",
-                          "am_i_affected"})
+                          "am_i_affected", "two_letters"})
 # A message with a feeling, read without its clauses of feeling (``calm_focus``), is
 # answered on that reading when its topic is this sure: the worry itself names the
 # topic ("ik ben in paniek, straks weet iedereen mijn uitslag"), question mark or not.

@@ -4,9 +4,12 @@ Starts the Rasa server as ``make run`` does (``scripts.run.services``, the curre
 model, in-memory tracker store), with the turn cap raised (``MAX_TURNS=2000``, so
 the measured session really grows) and the per-sender rate limit lifted (one
 sender sends every message). It then sends ``--turns`` (1000) messages in one
-conversation, one at a time. The messages do not repeat: realistic questions from
-the held-out and development sets (never training examples), each round with a
-different small change (case, punctuation), so the NLU parse cache never answers.
+conversation, one at a time, each with the conversation id and token the server
+issued with the previous answer (without them every message would start a new
+conversation; the run fails if the server ever gives another id). The messages
+do not repeat: realistic questions from the held-out and development sets (never
+training examples), each round with a different small change (case, punctuation),
+so the NLU parse cache never answers.
 
 Reports the median latency over windows around turns 1, 50, 200 and 1000 (turns
 1-20, 41-60, 191-210, 981-1000) and the ratio turn 1000 / turn 1, and writes
@@ -33,6 +36,7 @@ import yaml
 from bench.procstat import load_average
 from bench.servers import ROOT, bench_env, free_port, stop_processes
 from bench.stats import median
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 
 RESULTS_DIR = ROOT / "bench" / "results"
 # Realistic questions that are not training data (tests/, not data/).
@@ -121,11 +125,28 @@ def window_medians(latencies_ms: Sequence[float]) -> Dict[str, Optional[float]]:
             for label, first, last in WINDOWS}
 
 
-def send(url: str, sender: str, text: str) -> List[Dict[str, Any]]:
-    """Posts one message to the REST webhook and returns the bot messages."""
-    body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+def send(url: str, conversation: Dict[str, Optional[str]], text: str) -> List[Dict[str, Any]]:
+    """Posts one message to the REST webhook and returns the bot messages.
+
+    The server issues the conversation id and its token (``channels.sessions``): a
+    sender without its token starts a new conversation. ``conversation`` holds the
+    ``id`` and ``token`` of the last answer (both None at first) and is updated.
+
+    Args:
+        url: The REST webhook.
+        conversation: ``{"id": ..., "token": ...}``, updated in place from the answer.
+        text: The message.
+
+    Returns:
+        The bot messages.
+    """
+    body = {"message": text, **({"sender": conversation["id"]} if conversation.get("id") else {})}
+    headers = {"Content-Type": "application/json"}
+    if conversation.get("token"):
+        headers[TOKEN_HEADER] = str(conversation["token"])
+    request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers)
     with urllib.request.urlopen(request, timeout=60) as answer:
+        conversation.update(id=answer.headers.get(ID_HEADER), token=answer.headers.get(TOKEN_HEADER))
         return json.loads(answer.read().decode("utf-8"))
 
 
@@ -156,16 +177,19 @@ def run(model: Path, turns: int, extra: Dict[str, str]) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="turn-cost-") as tmp:
         proc, url = start_server(model, Path(tmp) / "rasa.log", {**SERVER_SETTINGS, **extra})
         try:
-            send(url, "turn-cost-warmup", "Hallo")  # first message of a process loads lazily
-            sender = f"turn-cost-{int(time.time())}"
-            latencies, empty = [], 0
+            send(url, {"id": None, "token": None}, "Hallo")  # first message of a process loads lazily
+            conversation: Dict[str, Optional[str]] = {"id": None, "token": None}
+            latencies, empty, ids = [], 0, set()
             for text in texts:
                 started = time.perf_counter()
-                replies = send(url, sender, text)
+                replies = send(url, conversation, text)
                 latencies.append((time.perf_counter() - started) * 1000)
                 empty += not replies
+                ids.add(conversation["id"])
         finally:
             stop_processes([proc])
+    if len(ids) != 1:
+        raise RuntimeError(f"the server started {len(ids)} conversations instead of one")
     windows = window_medians(latencies)
     first, last = windows["turn 1"], windows.get("turn 1000")
     return {

@@ -15,9 +15,11 @@ from typing import AbstractSet, Any, Awaitable, Callable, Dict, FrozenSet, Optio
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
 
+from channels import live_agent
 from channels.limit_texts import RATE_LIMITED, notice
 from channels.rate_limit import RateLimiter, shared_limiter
 from channels.responses import button_commands, response_message
+from handover import texts as handover_texts
 from nlu_components.language_detector import detect_language
 from privacy.inbound import InboundDecision, inspect_message
 from privacy.redact import redact_value
@@ -92,7 +94,8 @@ class MessageGuard:
                      on_new_message: OnNewMessage, input_channel: Optional[str] = None,
                      metadata: Optional[Dict[str, Any]] = None,
                      message_id: Optional[str] = None,
-                     trusted_commands: AbstractSet[str] = frozenset()) -> InboundDecision:
+                     trusted_commands: AbstractSet[str] = frozenset(),
+                     handover_channel: Optional[str] = None) -> InboundDecision:
         """Checks one message, sends the notice or canned answer, passes the redacted text on.
 
         Args:
@@ -107,6 +110,8 @@ class MessageGuard:
                 message (a numbered reply mapped to an offered button's
                 payload, Telegram's ``/start``); they pass like the domain's
                 button payloads.
+            handover_channel: The channel's own name for a handover to a person
+                (``channels.live_agent``); ``input_channel`` when None.
 
         Returns:
             The decision that was applied; a message over the sender's rate
@@ -118,7 +123,9 @@ class MessageGuard:
             await output_channel.send_response(sender_id, notice(RATE_LIMITED, _language_of(raw, None)))
             return InboundDecision(None)
         domain = self._domain()
-        decision = inspect_message(raw, self._allowed_commands(domain) | trusted_commands)
+        gate = live_agent.current()
+        allowed = self._allowed_commands(domain) | trusted_commands
+        decision = inspect_message(raw, allowed | handover_texts.COMMANDS if gate is not None else allowed)
         logger.debug("inbound message: response=%s personal_data=%s", decision.response, list(decision.kinds))
         canned = [key for key in (decision.notice, decision.response) if key]
         if canned:  # the language is read only when the guard itself answers
@@ -127,6 +134,13 @@ class MessageGuard:
                 await output_channel.send_response(sender_id, response_message(key, domain, language))
         if decision.text is None:
             return decision
+        channel = handover_channel or input_channel
+        if gate is not None and sender_id is not None and channel:
+            try:
+                if await gate.intercept(decision.text, output_channel, sender_id, channel):
+                    return decision
+            except Exception as error:  # noqa: BLE001 - the assistant answers instead (no text logged)
+                logger.error("handover: handling a message failed: %s", type(error).__name__)
         message = UserMessage(decision.text, output_channel, sender_id, input_channel=input_channel,
                               metadata=redact_value(metadata) if metadata else None, message_id=message_id)
         if self._ready is not None and not self._ready():

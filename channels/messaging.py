@@ -25,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import config, transport
+from channels import config, live_agent, transport
 from channels.dedupe import Deduplicator
 from channels.guard import MessageGuard, OnNewMessage
 from channels.kv import KeyValueStore, shared_store
@@ -206,6 +206,7 @@ class MessagingInput(InputChannel):
             return blueprint
         logger.info("channel %s on", self.name())
         self.add_routes(blueprint, on_new_message)
+        live_agent.register_delivery(self.name(), self.deliver_agent_messages)
 
         @blueprint.listener("before_server_stop")
         async def close_sender(*_: Any) -> None:
@@ -213,6 +214,15 @@ class MessagingInput(InputChannel):
                 await self.sender.close()
 
         return blueprint
+
+    async def deliver_agent_messages(self, handover: Any, messages: List[Dict[str, Any]]) -> None:
+        """Sends a person's messages during a handover (``live_agent``) to the user's platform address."""
+        if not handover.address:
+            logger.warning("channel %s: handover without an address; message not delivered", self.name())
+            return
+        output = self.make_output(Inbound(None, handover.address, None, reply_from=handover.reply_from))
+        for message in messages:
+            await output.send_response(handover.sender, message)
 
     def _ready(self, app: Any) -> _State:
         if self._state is None:

@@ -17,7 +17,7 @@ opnieuw" instead of being dropped.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.rest import RestInput
@@ -26,7 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import transport
+from channels import live_agent, transport
 from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata, parse_json_object
 from channels.sessions import TOKEN_HEADER, ConversationTokens
@@ -90,6 +90,12 @@ def _agent_ready(request: Request) -> bool:
     return agent is not None and bool(agent.is_ready())
 
 
+async def _agent_replies(sender_id: str, channel: str) -> List[Dict[str, Any]]:
+    """The agent's messages waiting for this conversation (empty without a handover)."""
+    gate = live_agent.current()
+    return await gate.take(channel, sender_id) if gate is not None else []
+
+
 class SafeRestInput(RestInput):
     """Rasa's REST channel, with every message checked and redacted first."""
 
@@ -136,8 +142,21 @@ class SafeRestInput(RestInput):
             collector = CollectingOutputChannel()
             await guard.handle(body.get("message"), collector, conversation.id, on_new_message,
                                input_channel=channel_name if isinstance(channel_name, str) else self.name(),
-                               metadata=metadata)
-            return response.json(collector.messages, status=200 if _agent_ready(request) else 503,
+                               metadata=metadata, handover_channel=self.name())
+            messages = collector.messages + await _agent_replies(conversation.id, self.name())
+            return response.json(messages, status=200 if _agent_ready(request) else 503,
                                  headers=conversation.headers())
+
+        @webhook.route("/updates", methods=["POST"])
+        async def updates(request: Request) -> HTTPResponse:
+            """The agent's replies during a handover to a person, for a client that asks (``live_agent``)."""
+            try:
+                body = parse_json_object(request.body or b"", limits)
+            except InputRejected as rejected:
+                return response.json({"error": rejected.reason}, status=rejected.status)
+            token = request.headers.get(TOKEN_HEADER) or body.get("token")
+            if not tokens.verify(body.get("sender"), token):
+                return response.json({"error": "Unknown conversation."}, status=403)
+            return response.json(await _agent_replies(body["sender"], self.name()))
 
         return webhook

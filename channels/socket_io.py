@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, List, Optional
 
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.domain import Domain
 from sanic import Blueprint
 
-from channels import config, transport
+from channels import config, live_agent, transport
 from channels.guard import MessageGuard, OnNewMessage
 from channels.limits import InputRejected, Limits, checked_metadata
 from channels.responses import response_message
@@ -96,6 +96,13 @@ class SafeSocketIOInput(SocketIOInput):
         @blueprint.listener("after_server_start")
         async def remember_app(app: Any, _: Any) -> None:
             self._app = app
+
+        async def deliver(handover: Any, messages: List[Dict[str, Any]]) -> None:
+            """The agent's messages to the page of this conversation (its session room)."""
+            for message in messages:
+                await sio.emit(self.bot_message_evt, message, room=handover.sender, namespace=self.namespace)
+
+        live_agent.register_delivery(self.name(), deliver)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Optional[Dict] = None, *_: Any) -> None:

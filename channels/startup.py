@@ -29,8 +29,8 @@ from rasa.core.channels.channel import UserMessage
 import settings
 from channels.guard import MessageGuard, passed_guard
 from privacy.logs import install_log_redaction
-from privacy.tracker_stores import RedactingInMemoryTrackerStore
 from runtime import install as install_runtime_patches
+from runtime.memory_store import TrackerKeepingStore
 from runtime.server_env import SERVER_ENV_DEFAULTS
 
 logger = logging.getLogger(__name__)
@@ -138,14 +138,16 @@ def _guarded(original: Callable) -> Callable:
     return handle_message
 
 
-class StartupTrackerStore(RedactingInMemoryTrackerStore):
+class StartupTrackerStore(TrackerKeepingStore):
     """The in-memory, redacting tracker store of ``endpoints.yml``, which also runs ``start``.
+
+    It keeps trackers, not Rasa's JSON text (``runtime.memory_store``), unless ``RASA_PATCHES=0``.
 
     Rasa creates the tracker store at every server start, also for ``rasa shell``,
     whose command-line channel does not call ``start`` itself.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Runs ``start``, then creates the store as ``RedactingInMemoryTrackerStore``."""
+        """Runs ``start``, then creates the store as ``TrackerKeepingStore``."""
         start(install_runtime=True)
         super().__init__(*args, **kwargs)

@@ -60,6 +60,15 @@ def redact_tracker(tracker: DialogueStateTracker) -> None:
     """
     for event in tracker.events:
         redact_event(event)
+    redact_slots(tracker)
+
+
+def redact_slots(tracker: DialogueStateTracker) -> None:
+    """Redacts the current string slot values of a tracker, in place.
+
+    Args:
+        tracker: The tracker about to be saved.
+    """
     for slot in tracker.slots.values():
         redacted = redact_value(slot.value)
         if redacted != slot.value:
@@ -90,6 +99,10 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
     conversation is forgotten first. Rasa keeps only the latest session of a
     conversation here (it reads the latest session and saves it back), so a
     new session (``MAX_TURNS``, ``runtime.turn_cap``) also bounds each one.
+
+    It keeps each conversation as Rasa's JSON text, so every turn reads, replays,
+    redacts and writes the whole session; the server's store of ``endpoints.yml``
+    (``runtime.memory_store.TrackerKeepingStore``) keeps trackers instead.
     """
 
     PRUNE_INTERVAL_S = 3600.0
@@ -104,12 +117,28 @@ class RedactingInMemoryTrackerStore(RedactingTrackerStoreMixin, InMemoryTrackerS
     async def save(self, tracker: DialogueStateTracker, *args: Any, **kwargs: Any) -> None:
         """Redacts and saves the tracker; forgets the oldest beyond the cap, and now and then expired ones."""
         await super().save(tracker, *args, **kwargs)
+        self.note_saved(tracker.sender_id)
+
+    def note_saved(self, sender_id: str) -> None:
+        """Records a save; forgets the oldest conversations beyond the cap, and now and then expired ones.
+
+        Args:
+            sender_id: The conversation just saved.
+        """
         now = time.time()
-        self.last_saved.pop(tracker.sender_id, None)
-        self.last_saved[tracker.sender_id] = now
+        self.last_saved.pop(sender_id, None)
+        self.last_saved[sender_id] = now
         self.evict_oldest()
         if now - self._last_prune >= self.PRUNE_INTERVAL_S:
             self.prune(now)
+
+    def serialised(self, sender_id: str) -> Optional[str]:
+        """The JSON text kept of a conversation (Rasa's ``serialise_tracker``), or None.
+
+        Args:
+            sender_id: The conversation.
+        """
+        return self.store.get(sender_id)
 
     def evict_oldest(self) -> int:
         """Forgets the least recently saved conversations beyond ``MAX_CONVERSATIONS``.

@@ -12,7 +12,7 @@ returns the default or raises as before; nothing is kept for them.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional, Type
+from typing import Callable, Dict, FrozenSet, Optional, Set, Type
 
 
 def cached_resolve_by_type(original: Callable[..., Optional[type]]) -> Callable[..., Optional[type]]:
@@ -41,3 +41,25 @@ def cached_resolve_by_type(original: Callable[..., Optional[type]]) -> Callable[
 
     resolve_by_type.__doc__ = original.__doc__
     return resolve_by_type
+
+
+def with_subclasses(*classes: type) -> FrozenSet[type]:
+    """The given classes and all their subclasses, for look-ups by exact type (``type(event) in ...``).
+
+    An ``isinstance`` check on Rasa's event classes goes through ``abc`` and costs
+    far more than a set look-up; the classes do not change once Rasa is imported.
+
+    Args:
+        *classes: Event classes.
+
+    Returns:
+        The classes with every subclass defined so far.
+    """
+    found: Set[type] = set()
+    todo = list(classes)
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(current.__subclasses__())
+    return frozenset(found)

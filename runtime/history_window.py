@@ -40,9 +40,10 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections import deque
+from collections import OrderedDict, deque
 from itertools import islice
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
+from operator import is_
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -58,34 +59,30 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from runtime.event_types import with_subclasses
+
 logger = logging.getLogger(__name__)
 
 # Actions in the window beyond what the longest rule needs.
 MARGIN_ACTIONS = 4
 
 
-def _with_subclasses(*classes: type) -> FrozenSet[type]:
-    found, todo = set(), list(classes)
-    while todo:
-        cls = todo.pop()
-        if cls not in found:
-            found.add(cls)
-            todo.extend(cls.__subclasses__())
-    return frozenset(found)
-
 
 # Looked up by exact type (``type(event) in ...``): an isinstance check on Rasa's event
 # classes goes through abc and made the scan of a long session cost as much as a replay.
-_REVERTING = _with_subclasses(ActionReverted, UserUtteranceReverted)
-_RESETTING = _with_subclasses(SessionStarted, Restarted)
+_REVERTING = with_subclasses(ActionReverted, UserUtteranceReverted)
+_RESETTING = with_subclasses(SessionStarted, Restarted)
 _STOPPING = _REVERTING | _RESETTING
-_ACTIONS = _with_subclasses(ActionExecuted)
-_LOOPS = _with_subclasses(ActiveLoop)
-_SLOT_RESETS = _with_subclasses(AllSlotsReset)
-_SLOTS = _with_subclasses(SlotSet)
-_USER = _with_subclasses(UserUttered)
+_ACTIONS = with_subclasses(ActionExecuted)
+_LOOPS = with_subclasses(ActiveLoop)
+_SLOT_RESETS = with_subclasses(AllSlotsReset)
+_SLOTS = with_subclasses(SlotSet)
+_USER = with_subclasses(UserUttered)
 # Where a tracker keeps its window between the several predictions of one turn.
 _CACHE_ATTRIBUTE = "_bvo_history_window"
+# The newest scans for slot values (``slots_before``), by the window's first event.
+_SLOT_SCANS: OrderedDict[int, Tuple[Tuple[Any, ...], Optional[Dict[str, Any]]]] = OrderedDict()
+_SLOT_SCANS_SIZE = 16
 
 
 class WindowTracker(DialogueStateTracker):
@@ -145,6 +142,39 @@ def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dic
         index -= 1
     if start is None:
         return None
+    slots = slots_before(events, start)
+    return None if slots is None else (start, slots)
+
+
+def slots_before(events: List[Any], start: int) -> Optional[Dict[str, Any]]:
+    """The slot values set before ``events[start]`` in its session; None when no window may start there.
+
+    The scan walks back to the session's start; its result is kept for the same
+    events up to ``start`` (the same objects), so the predictions of one message,
+    and the copies of its tracker, scan once.
+
+    Args:
+        events: The conversation's events, oldest first.
+        start: Index of the window's first event.
+
+    Returns:
+        The values of the slots set before ``start``, or None (a revert, or a form
+        active at ``start``).
+    """
+    prefix = events[:start + 1]
+    key = id(events[start])
+    kept = _SLOT_SCANS.get(key)
+    if kept is not None and len(kept[0]) == len(prefix) and all(map(is_, kept[0], prefix)):
+        _SLOT_SCANS.move_to_end(key)
+        return None if kept[1] is None else dict(kept[1])
+    found = _scan_slots(events, start)
+    _SLOT_SCANS[key] = (tuple(prefix), found)
+    while len(_SLOT_SCANS) > _SLOT_SCANS_SIZE:
+        _SLOT_SCANS.popitem(last=False)
+    return None if found is None else dict(found)
+
+
+def _scan_slots(events: List[Any], start: int) -> Optional[Dict[str, Any]]:
     slots: Dict[str, Any] = {}
     slots_final = False  # an AllSlotsReset: earlier values no longer count
     loop_seen = False
@@ -164,7 +194,7 @@ def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dic
             loop_seen = True
         elif kind in _SLOT_RESETS:
             slots_final = True
-    return start, slots
+    return slots
 
 
 def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTracker]:

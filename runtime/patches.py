@@ -124,6 +124,24 @@ def _history_window(original: Callable) -> Callable:
     return history_window.windowed_prediction_states(original)
 
 
+def _tracker_copy(original: Callable) -> Callable:
+    from runtime import tracker_copy
+
+    return tracker_copy.copy_without_replay(original)
+
+
+def _applied_events(original: Callable) -> Callable:
+    from runtime import applied_events
+
+    return applied_events.continued_applied_events(original)
+
+
+def _event_dicts(original: Callable) -> Callable:
+    from runtime import event_dicts
+
+    return event_dicts.current_state_with_kept_dicts(original)
+
+
 def _lean_load(original: Callable) -> Callable:
     from runtime import model_load
 
@@ -223,6 +241,19 @@ CHANGES: Tuple[Change, ...] = (
                  *(f"{_EVENTS}:{name}" for name in (
                      "ActionExecuted", "ActionReverted", "ActiveLoop", "AllSlotsReset", "Restarted",
                      "SessionStarted", "SlotSet", "UserUtteranceReverted", "UserUttered")))),
+    Change("rasa.shared.core.trackers:DialogueStateTracker.copy", _tracker_copy,
+           "a tracker is copied from its state, not by replaying every event",
+           uses=("rasa.shared.core.trackers:DialogueStateTracker.init_copy",
+                 "rasa.shared.core.trackers:DialogueStateTracker.travel_back_in_time",
+                 "rasa.shared.constants:DEFAULT_SENDER_ID")),
+    Change("rasa.shared.core.trackers:DialogueStateTracker.applied_events", _applied_events,
+           "the events that count are found by walking only the events added since the last time",
+           uses=tuple(f"rasa.shared.core.trackers:DialogueStateTracker.{name}" for name in (
+               "_undo_till_previous", "_first_loop_execution_or_unhappy_path",
+               "_undo_till_previous_loop_execution"))),
+    Change("rasa.shared.core.trackers:DialogueStateTracker.current_state", _event_dicts,
+           "an action call reuses the dictionaries of the events saved before",
+           uses=("rasa.shared.core.trackers:EventVerbosity",)),
 )
 
 

@@ -81,7 +81,7 @@ def test_flow_buttons_pass_as_sent_and_forged_entities_do_not(domain):
 def test_feedback_buttons_pass_for_every_topic_and_nothing_else(domain):
     commands = button_commands(domain)
     topics = [name.split("/", 1)[1] for name in domain.responses if name.startswith("utter_faq/")]
-    assert len(topics) == 39
+    assert len(topics) == 47
     for topic in topics:
         assert f'/feedback_positive{{"feedback_topic":"{topic}"}}' in commands
         assert f'/feedback_reason{{"feedback_reason":"outdated","feedback_topic":"{topic}"}}' in commands

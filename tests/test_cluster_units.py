@@ -160,7 +160,8 @@ def test_nginx_config_exposes_only_what_it_should(tmp_path):
     assert locations == [
         "location = / {", "location = /privacy {", "location = /privacy/en {", "location = /toegankelijkheid {",
         "location = /toegankelijkheid/en {", "location /static/ {", "location /socket.io/ {",
-        "location = /webhooks/rest/webhook {", "location ~ ^/webhooks/(twilio|telegram|facebook)/webhook$ {",
+        "location ~ ^/webhooks/rest/(webhook|updates)$ {",
+        "location ~ ^/webhooks/(twilio|telegram|facebook|chatwoot)/webhook$ {",
         "location = /health {", "location = /api/notice {", "location ^~ /webhooks/operator/ {", "location / {",
     ]
     operator = text.split("location ^~ /webhooks/operator/ {")[1].split("\n    }")[0]

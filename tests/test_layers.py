@@ -18,6 +18,8 @@ FORBIDDEN = {
     "privacy": ("actions", "channels", "runtime", "nlu_components"),
     # operator control: below channels/, actions/ and webchat/ (the content check of scripts/ is its one reach up)
     "operations": ("actions", "channels", "runtime", "nlu_components", "webchat"),
+    # handover to a person: below channels/ (which import it) and never reaching up to actions/
+    "handover": ("actions", "channels", "runtime", "nlu_components", "webchat"),
 }
 
 

@@ -247,6 +247,13 @@ def test_grief_with_what_do_i_do_with_the_letter_gets_the_grief_advice():
     assert plan_reply(message, [], None).responses == ["utter_ack_grief", "utter_emotion_grief_advice"]
 
 
+def test_grief_with_two_letters_for_someone_who_died_gets_the_grief_advice():
+    """Two letters for someone who died: not why there were two rounds, but the grief advice."""
+    message = parse(topics=[("two_letters", 0.9), ("letter_meaning", 0.05)], feeling={"emotion": "grief"},
+                    text="mijn moeder is overleden, waarom kreeg ze nu twee brieven?")
+    assert plan_reply(message, [], None).responses == ["utter_ack_grief", "utter_emotion_grief_advice"]
+
+
 def test_the_same_question_about_another_place_keeps_the_previous_topic_however_sure_its_words():
     from actions.reply_plan import SAME
 

@@ -50,3 +50,16 @@ def test_installed_patch_reads_events_back_unchanged(runtime_changes):
     events = [UserUttered("hallo", {"name": "greet", "confidence": 0.9}), ActionExecuted("utter_greet"),
               BotUttered("Hallo!", metadata={"utter_action": "utter_greet"}), SlotSet("language", "en")]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
+
+
+def test_with_subclasses_gives_the_classes_and_every_subclass_for_exact_type_lookups():
+    from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+
+    from runtime.event_types import with_subclasses
+
+    class Custom(UserUttered):
+        pass
+
+    found = with_subclasses(UserUttered, ActionExecuted)
+    assert {UserUttered, ActionExecuted, Custom} <= found
+    assert Event not in found and type(Custom("x")) in found

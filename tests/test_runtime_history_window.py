@@ -213,3 +213,16 @@ def test_the_policies_see_a_bounded_history_at_turn_1000(tmp_path, runtime_chang
     assert len(tracker.events) > 5000
     assert seen and max(seen) <= 60, seen
     assert isinstance(window(tracker, 8), WindowTracker)
+
+
+def test_the_slot_scan_is_kept_only_for_the_same_events():
+    listen, user = ActionExecuted("action_listen"), UserUttered("x", {"name": "greet"})
+    events = [SlotSet("flow", "checklist"), *([listen, user, ActionExecuted("utter_greet")] * 10)]
+    start, slots = window_start(events, 4)
+    assert slots == {"flow": "checklist"}
+    slots["flow"] = "changed by the caller"
+    assert window_start(events, 4)[1] == {"flow": "checklist"}
+    changed = [SlotSet("flow", "situation"), *events[1:]]  # the same window start, another slot event
+    assert window_start(changed, 4) == (start, {"flow": "situation"})
+    reverted = [UserUtteranceReverted(), *events[1:]]
+    assert window_start(reverted, 4) is None

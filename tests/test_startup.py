@@ -14,6 +14,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from channels import startup
 from channels.guard import MessageGuard
 from privacy.tracker_stores import RedactingInMemoryTrackerStore
+from runtime.memory_store import TrackerKeepingStore
 
 ROOT = Path(__file__).resolve().parent.parent
 BSN_MESSAGE = "Mijn BSN is 123456782, moet ik iets doen?"
@@ -83,7 +84,7 @@ def test_the_tracker_store_of_endpoints_yml_runs_the_start_up(domain, monkeypatc
     monkeypatch.setattr(startup, "start", lambda install_runtime=False: calls.append(install_runtime))
     store = startup.StartupTrackerStore(domain)
     assert calls == [True]  # with the changes to Rasa: rasa shell reads no credentials.yml entry
-    assert isinstance(store, RedactingInMemoryTrackerStore)
+    assert isinstance(store, RedactingInMemoryTrackerStore) and isinstance(store, TrackerKeepingStore)
     assert "channels.startup.StartupTrackerStore" in (ROOT / "endpoints.yml").read_text(encoding="utf-8")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import List
 
+import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -137,3 +138,32 @@ def test_a_session_ends_at_max_turns_with_a_notice_in_its_language(domain):
         asyncio.run(update(None, session(turns, domain, language), output))
         assert [message["text"] for message in output.messages] == told
     assert started == ["long"] * 3, "Rasa's own session check always runs"
+
+
+def _counted_backwards(events) -> int:
+    """The count as the turn cap made it before it kept its count: back to the latest session start."""
+    turns = 0
+    for event in reversed(events):
+        if isinstance(event, ActionExecuted) and event.action_name == "action_session_start":
+            break
+        turns += isinstance(event, UserUttered)
+    return turns
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_kept_count_equals_a_count_of_the_whole_session(seed):
+    from runtime import tracker_copy, turn_cap
+    from runtime.tracker_copy import copy_state
+    from tests.test_runtime_history_window import DOMAIN, conversation
+
+    assert turn_cap.CACHE_ATTRIBUTE in tracker_copy.CARRIED
+    events = conversation(seed, turns=60)
+    tracker = DialogueStateTracker("count", DOMAIN.slots)
+    for number, event in enumerate(events):
+        tracker.update(event)
+        if number % 4 == 0:
+            assert turns_in_session(tracker) == _counted_backwards(tracker.events), number
+        if number % 9 == 0:
+            tracker = copy_state(tracker)
+    tracker.events[3] = UserUttered("vervangen", {"name": "greet"})
+    assert turns_in_session(tracker) == _counted_backwards(tracker.events)

@@ -5,7 +5,8 @@ CORS exception and no third-party request. The pages (the chat, the privacy
 and accessibility statements) are filled in once, at start-up
 (``webchat.pages``). The page uses socket.io
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
-clients, with its conversation ids and tokens (``channels.sessions``).
+clients, with its conversation ids and tokens (``channels.sessions``);
+``/api/chat/updates`` gives such a client a person's replies during a handover.
 ``/health`` reports whether Rasa answers and the content date (the Rasa and
 spaCy versions only with ``EXPOSE_VERSIONS``).
 
@@ -25,7 +26,7 @@ import os
 import re
 from importlib import util as importlib_util
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 import aiohttp
 import yaml
@@ -108,6 +109,22 @@ def page(html: str) -> Any:
     return handler
 
 
+async def _same_site_json_body(request: web.Request) -> Union[Dict[str, Any], web.Response]:
+    """The request's JSON object within the size and depth limits, or the refusal to send.
+
+    Refused: a cross-site request (403), a body too large (413) or not a JSON object
+    within the depth limit (400).
+    """
+    if transport.foreign_request(request):
+        return web.json_response({"error": "forbidden_origin"}, status=403)
+    raw = await transport.read_body(request, request.app["header_timeout_s"])
+    try:
+        return parse_json_object(raw, request.app["limits"])
+    except InputRejected as rejected:
+        return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
+                                 status=rejected.status)
+
+
 async def chat(request: web.Request) -> web.Response:
     """Relays one user message to Rasa's REST channel and returns the bot messages.
 
@@ -116,14 +133,9 @@ async def chat(request: web.Request) -> web.Response:
     ``"token"`` in the body) the message starts a new conversation; the answer
     names the conversation in ``X-Conversation-Id`` and ``X-Conversation-Token``.
     """
-    if transport.foreign_request(request):
-        return web.json_response({"error": "forbidden_origin"}, status=403)
-    raw = await transport.read_body(request, request.app["header_timeout_s"])
-    try:
-        body: Dict[str, Any] = parse_json_object(raw, request.app["limits"])
-    except InputRejected as rejected:
-        return web.json_response({"error": "too_large" if rejected.status == 413 else "invalid_json"},
-                                 status=rejected.status)
+    body = await _same_site_json_body(request)
+    if isinstance(body, web.Response):
+        return body
     sender, message = body.get("sender"), body.get("message")
     token = request.headers.get(TOKEN_HEADER) or body.get("token")
     if sender is not None and (not isinstance(sender, str) or not SENDER_PATTERN.match(sender)):
@@ -145,6 +157,34 @@ async def chat(request: web.Request) -> web.Response:
             return web.json_response(await upstream.json(), headers=passed)
     except (aiohttp.ClientError, TimeoutError):
         logger.warning("Rasa server not reachable at %s", request.app["rasa_url"])
+        return web.json_response({"error": "upstream"}, status=502)
+
+
+async def chat_updates(request: web.Request) -> web.Response:
+    """Relays a request for a person's replies during a handover (``/webhooks/rest/updates``).
+
+    The body names the conversation (``sender``) and its token; the answer is
+    the list of messages the person sent since the last request (empty without a
+    handover). The same origin and size checks as ``/api/chat``.
+    """
+    body = await _same_site_json_body(request)
+    if isinstance(body, web.Response):
+        return body
+    sender = body.get("sender")
+    token = request.headers.get(TOKEN_HEADER) or body.get("token")
+    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender) or not isinstance(token, str) \
+            or len(token) > MAX_TOKEN_CHARS:
+        return web.json_response({"error": "invalid_sender"}, status=400)
+    url = f"{request.app['rasa_url']}/webhooks/rest/updates"
+    try:
+        async with request.app["client"].post(url, json={"sender": sender},
+                                              headers={TOKEN_HEADER: token}) as upstream:
+            if upstream.status == 403:
+                return web.json_response({"error": "unknown_conversation"}, status=403)
+            if upstream.status != 200:
+                return web.json_response({"error": "upstream"}, status=502)
+            return web.json_response(await upstream.json())
+    except (aiohttp.ClientError, TimeoutError):
         return web.json_response({"error": "upstream"}, status=502)
 
 
@@ -209,6 +249,7 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
         app.router.add_get(route, page(rendered[name]))
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat)
+    app.router.add_post("/api/chat/updates", chat_updates)
     app.router.add_get("/api/notice", notice)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
     app.on_startup.append(_start_client)

@@ -43,9 +43,12 @@ class DelayProxy:
             if delay:
                 self.delayed[sender] = self.delayed.get(sender, 0) + 1
                 await asyncio.sleep(delay)
+        headers = {"Content-Type": "application/json"}
+        if "Authorization" in request.headers:  # the action server's token (runtime.action_token)
+            headers["Authorization"] = request.headers["Authorization"]
         async with aiohttp.ClientSession() as session:
             async with session.request(request.method, self.target + request.path, data=body,
-                                       headers={"Content-Type": "application/json"}) as answer:
+                                       headers=headers) as answer:
                 return web.Response(status=answer.status, body=await answer.read(),
                                     content_type=answer.content_type)
 

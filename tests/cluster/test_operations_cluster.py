@@ -14,7 +14,6 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 
-import settings
 from tests.cluster.conftest import OPERATOR_TOKEN
 
 pytestmark = pytest.mark.cluster
@@ -62,14 +61,6 @@ def operator(instance: Any, method: str, path: str, body: Optional[Dict[str, Any
     return request(f"{instance.url}/webhooks/operator/{path}", method, body or {}, OPERATOR_TOKEN)[0]
 
 
-# KNOWN FAILURE since the merges of 7 Dec 2026 (reported in the closing note, issue 19 open): the
-# override set on instance one is not seen by instance two within a minute on the merged main,
-# although it was on branch operator-control (5.8 s) and the single-server test passes. strict:
-# this fails the suite as soon as it passes again, so the mark cannot outlive the fix.
-# With the changes to Rasa off (RASA_PATCHES=0, make test-off) it passed on 7 Dec 2026 (5.5 s at
-# most), so the mark holds only with them on: the cause is in one of the changes of runtime/.
-@pytest.mark.xfail(settings.get("RASA_PATCHES"), strict=True,
-                   reason="cross-instance propagation broken after the 7 Dec merges; see issue 19")
 def test_a_notice_and_an_override_reach_both_instances_within_a_minute_and_are_removed(cluster):
     for instance in cluster.instances:  # an earlier test may have killed one
         if not instance.running():

@@ -17,7 +17,7 @@ import nl from "./i18n/nl.js";
  *   logLabel: string, inputLabel: string, send: string, hint: string, footerPrivacyLink: string,
  *   footerAccessibilityLink: string, accessibilityHref: string,
  *   offline: string, waiting: string, back: string,
- *   whoBot: string, whoUser: string, newTab: string, buttonsLabel: string, choices: string,
+ *   whoBot: string, whoPerson: string, whoUser: string, newTab: string, buttonsLabel: string, choices: string,
  * }} Strings
  */
 

@@ -2,9 +2,12 @@
 // rendering (render.js), the greeting (welcome.js) and the connection to the
 // assistant (connection.js). The connection opens only when the person acts
 // (or when this tab already has a conversation): until then the page shows
-// the greeting and its topics from the page itself and sends nothing.
+// the greeting and its topics from the page itself and sends nothing. The
+// greeting ends with the operators' notice (notice.js) when there is one, as
+// the assistant's own greeting does.
 import { Connection } from "./connection.js";
 import { applyStrings, browserLanguage, isLanguage, strings } from "./i18n.js";
+import { announcer } from "./live.js";
 import { watchNotice } from "./notice.js";
 import { announcement, messageItem, noteItem } from "./render.js";
 import { loadState, saveState } from "./storage.js";
@@ -34,15 +37,8 @@ function setStatus(keys) {
   statusLine.hidden = !keys.length;
 }
 
-/** @param {string} line read out by screen readers */
-function announce(line) {
-  const element = document.createElement("p");
-  element.textContent = line;
-  live.appendChild(element);
-  while (live.childElementCount > 3) {
-    live.firstElementChild?.remove();
-  }
-}
+/** Reads a line out to screen readers (the live region, live.js). */
+const announce = announcer(live);
 
 /**
  * Adds a message to the log.
@@ -63,17 +59,41 @@ function show(message, scroll = true) {
   }
 }
 
+/** @returns {import("./storage.js").ChatMessage} the greeting in the page's language, with the notice */
+function greeting() {
+  return greetingMessage(data, text, notice ? notice.line() : "");
+}
+
+/** Writes the whole log: the history, or before the conversation starts, the greeting. */
+function renderLog() {
+  log.replaceChildren();
+  for (const message of state.messages.length ? state.messages : [greeting()]) {
+    show(message, false);
+  }
+}
+
 /** Writes the page's strings and the whole log in the current language. */
 function render() {
   applyStrings(document, text);
   showTrust(document, data, text);
-  log.replaceChildren();
-  // Before the conversation starts, the greeting in the page's language.
-  for (const message of state.messages.length ? state.messages : [greetingMessage(data, text)]) {
-    show(message, false);
-  }
+  renderLog();
   setStatus(status);
   notice?.refresh();
+}
+
+/**
+ * The notice changed: a greeting not yet in the history shows the new one.
+ * A topic button that had the focus keeps it.
+ */
+function noticeChanged() {
+  if (state.messages.length) {
+    return; // the history stays as it was shown
+  }
+  const focused = Array.from(log.querySelectorAll("button")).indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
+  renderLog();
+  if (focused >= 0) {
+    log.querySelectorAll("button")[focused]?.focus();
+  }
 }
 
 /**
@@ -81,7 +101,7 @@ function render() {
  */
 function start() {
   if (!state.messages.length) {
-    state.messages.push(greetingMessage(data, text));
+    state.messages.push(greeting());
   }
   connect();
 }
@@ -161,7 +181,8 @@ const handlers = {
     if (typeof raw.text !== "string" && !buttons.length) {
       return;
     }
-    const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons, lang: text.lang };
+    const message = { who: /** @type {"bot"} */ ("bot"), text: raw.text || "", buttons, lang: text.lang,
+                      ...(raw.from === "person" ? { person: true } : {}) };
     if (status.length === 1 && status[0] === "back") {
       setStatus([]);
     }
@@ -186,10 +207,10 @@ const handlers = {
   },
 };
 
-/** @type {{ refresh: () => void } | undefined} the operators' notice above the chat */
+/** @type {import("./notice.js").NoticeWatch | undefined} the operators' notice above the chat */
 let notice;
 render();
-notice = watchNotice(noticeLine, () => text.lang);
+notice = watchNotice(noticeLine, () => text.lang, noticeChanged);
 // A conversation of this tab (after a reload) goes on at once.
 if (state.messages.length || state.pending.length) {
   connect();

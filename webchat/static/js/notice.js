@@ -2,8 +2,15 @@
 // /api/notice (the page's server, or nginx in the cluster) when the page
 // opens and once a minute; shown in the page's language (Dutch when it has no
 // English text); hidden when there is none or the server cannot be reached.
+// The server writes each line as the assistant's greeting ends with it
+// ("Bericht van 7 december 2026: ..."); the page's own greeting (welcome.js)
+// ends with the same line.
 
-/** @typedef {{ date: string, nl: string, en: string }} Notice */
+/**
+ * @typedef {{ date: string, nl: string, en: string }} Notice
+ * @typedef {{ refresh: () => void, line: () => string }} NoticeWatch
+ *   refresh: show it again (after a language switch); line: the line in the page's language now
+ */
 
 const REFRESH_MS = 60000;
 
@@ -23,13 +30,23 @@ export async function fetchNotice() {
 }
 
 /**
+ * The notice's line in a language: Dutch when it has no English text.
+ * @param {Notice | null} notice
+ * @param {"nl" | "en"} language
+ * @returns {string} the line, or "" when there is no notice
+ */
+export function noticeLine(notice, language) {
+  return notice ? (language === "en" && notice.en) || notice.nl : "";
+}
+
+/**
  * Writes the notice into its element, or hides the element.
  * @param {HTMLElement} element the notice's paragraph
  * @param {Notice | null} notice
  * @param {"nl" | "en"} language
  */
 export function showNotice(element, notice, language) {
-  const line = notice ? (language === "en" && notice.en) || notice.nl : "";
+  const line = noticeLine(notice, language);
   element.textContent = line;
   element.hidden = !line;
 }
@@ -38,16 +55,22 @@ export function showNotice(element, notice, language) {
  * Keeps the notice up to date.
  * @param {HTMLElement} element the notice's paragraph
  * @param {() => "nl" | "en"} language the page's language now
- * @returns {{ refresh: () => void }} refresh: show it again (after a language switch)
+ * @param {() => void} onChange called after the notice was shown, when it differs from before
+ * @returns {NoticeWatch}
  */
-export function watchNotice(element, language) {
+export function watchNotice(element, language, onChange = () => {}) {
   /** @type {Notice | null} */
   let current = null;
   const load = async () => {
-    current = await fetchNotice();
+    const next = await fetchNotice();
+    const changed = JSON.stringify(next) !== JSON.stringify(current);
+    current = next;
     showNotice(element, current, language());
+    if (changed) {
+      onChange();
+    }
   };
   load();
   setInterval(load, REFRESH_MS);
-  return { refresh: () => showNotice(element, current, language()) };
+  return { refresh: () => showNotice(element, current, language()), line: () => noticeLine(current, language()) };
 }

@@ -64,7 +64,7 @@ export function messageItem(message, onButton, labels) {
   item.className = `chat__msg chat__msg--${fromBot ? "bot" : "user"}`;
   const who = document.createElement("p");
   who.className = "chat__who";
-  who.textContent = fromBot ? labels.whoBot : labels.whoUser;
+  who.textContent = fromBot ? (message.person ? labels.whoPerson : labels.whoBot) : labels.whoUser;
   item.appendChild(who);
 
   const { body, source } = fromBot ? splitSource(message.text) : { body: message.text, source: null };
@@ -110,7 +110,7 @@ export function messageItem(message, onButton, labels) {
 export function announcement(message, labels) {
   const buttons = message.buttons && message.buttons.length
     ? ` ${labels.choices} ${message.buttons.map((b) => b.title).join(", ")}.` : "";
-  return `${labels.whoBot} ${message.text}${buttons}`;
+  return `${message.person ? labels.whoPerson : labels.whoBot} ${message.text}${buttons}`;
 }
 
 /**

@@ -8,8 +8,10 @@ const KEY = "bvo-chat";
 
 /**
  * @typedef {{title: string, payload: string}} ChatButton
- * @typedef {{who: "user" | "bot" | "system", text: string, buttons?: ChatButton[], lang?: string}} ChatMessage
- *   a message shown; "system" is a note from the page itself; lang: the page's language when it came
+ * @typedef {{who: "user" | "bot" | "system", text: string, buttons?: ChatButton[], lang?: string,
+ *            person?: boolean}} ChatMessage
+ *   a message shown; "system" is a note from the page itself; lang: the page's language when it came;
+ *   person: written by a staff member during a handover (docs/handover.md), not by the assistant
  * @typedef {{payload: string, shown: string | null}} PendingMessage
  * @typedef {{sessionId: string | null, sessionToken: string | null, messages: ChatMessage[],
  *            pending: PendingMessage[], language: "nl" | "en" | null}} ChatState

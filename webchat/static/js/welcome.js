@@ -3,7 +3,8 @@
 // the main topics as buttons. The page server fills these in from the settings
 // and the content (webchat/pages.py) as JSON in <script id="page-data">; this
 // module only reads them, so nothing is sent to the assistant until the
-// person types, clicks a topic or chooses a language.
+// person types, clicks a topic or chooses a language. The operators' notice,
+// when there is one, is the greeting's last line (main.js passes it in).
 
 /**
  * @typedef {{text: string, buttons: Array<{title: string, payload: string}>}} Greeting
@@ -63,16 +64,23 @@ export function showTrust(document, data, text) {
 
 /**
  * The greeting as the assistant's first message, in the page's language, with
- * who runs the assistant and the content date under it.
+ * who runs the assistant and the content date under it and, when the operators
+ * set one, their notice last: the line the assistant's own greeting ends with
+ * (``operations/state.py``, ``apply``), as ``/api/notice`` gives it.
  * @param {PageData} data
  * @param {import("./i18n.js").Strings} text
+ * @param {string} notice the notice's line in the page's language (notice.js), or ""
  * @returns {import("./storage.js").ChatMessage}
  */
-export function greetingMessage(data, text) {
+export function greetingMessage(data, text, notice = "") {
   const greeting = data.greeting[text.lang];
+  const lines = [greeting.text, `${runBy(data, text)} ${updated(data, text)}`];
+  if (notice) {
+    lines.push(notice);
+  }
   return {
     who: "bot",
-    text: `${greeting.text}\n\n${runBy(data, text)} ${updated(data, text)}`,
+    text: lines.join("\n\n"),
     buttons: greeting.buttons.map((b) => ({ title: b.title, payload: b.payload })),
     lang: text.lang,
   };

@@ -270,8 +270,7 @@ describe("connection trouble", () => {
     }
   });
 
-  // KNOWN FAILURE since the merges of 7 Dec 2026 (page connects on the first action + issued ids), reported in the closing note.
-  test("a lost connection is shown in words; a message typed offline is sent once when back", { todo: "fails on the merged main since 7 Dec 2026; see the closing note" }, async () => {
+  test("a lost connection is shown in words; a message typed offline is sent once when back", async () => {
     const { context, page, seen } = await openChat({ viewport: { width: 1280, height: 900 } });
     try {
       // a conversation is going on: the connection is open

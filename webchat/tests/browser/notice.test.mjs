@@ -48,8 +48,7 @@ describe("notice", { concurrency: false }, () => {
     await context.close();
   });
 
-  // KNOWN FAILURE since the merges of 7 Dec 2026 (the page greets by itself now), reported in the closing note.
-  test("a notice shows above the chat and after the greeting, in the page's language", { todo: "fails on the merged main since 7 Dec 2026; see the closing note" }, async () => {
+  test("a notice shows above the chat and after the greeting, in the page's language", async () => {
     setState(NOTICE);
     await new Promise((r) => setTimeout(r, 1500)); // the servers look again every second
     const context = await browser.newContext({ locale: "nl-NL" });

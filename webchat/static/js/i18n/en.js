@@ -36,6 +36,7 @@ export default {
   back: "The connection is back.",
 
   whoBot: "Digital assistant:",
+  whoPerson: "Staff member:",
   whoUser: "You:",
   newTab: " (opens in a new tab)",
   buttonsLabel: "Choose a follow-up question",

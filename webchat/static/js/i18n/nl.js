@@ -37,6 +37,7 @@ export default {
   back: "De verbinding is hersteld.",
 
   whoBot: "Digitale assistent:",
+  whoPerson: "Medewerker:",
   whoUser: "U:",
   newTab: " (opent in een nieuw tabblad)",
   buttonsLabel: "Kies een vervolgvraag",

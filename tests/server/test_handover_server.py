@@ -1,0 +1,108 @@
+"""The handover to a person against a real Rasa server with the current model (``make test-server``).
+
+Rasa runs as ``make run`` runs it (credentials.yml, the actions in the server,
+SQLite tracker store); Chatwoot is ``tests.fake_chatwoot`` on loopback. The
+offer comes from the real model and action, the pause and resume are Rasa's own
+events in the stored conversation, and the assistant answers again afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+
+from channels.sessions import ID_HEADER, TOKEN_HEADER
+from handover import texts
+from tests.fake_chatwoot import FakeChatwoot, agent_reply, resolved, send_webhook
+from tests.server.harness import Servers
+
+pytestmark = pytest.mark.server
+
+SECRET = "chatwoot-server-test-secret"
+
+
+@pytest.fixture(scope="module")
+def chatwoot():
+    fake = FakeChatwoot().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, chatwoot):
+    workdir = tmp_path_factory.mktemp("rasa-handover")
+    hours = workdir / "hours.yml"
+    hours.write_text("weekly:\n" + "".join(f"  {day}: ['00:00-24:00']\n" for day in (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")), encoding="utf-8")
+    env = {"CHATWOOT_URL": chatwoot.url, "CHATWOOT_API_TOKEN": "server-token", "CHATWOOT_INBOX_ID": "3",
+           "CHATWOOT_WEBHOOK_SECRET": SECRET, "CHATWOOT_TIMEOUT_S": "2", "HANDOVER_HOURS_FILE": str(hours)}
+    running = Servers(workdir, extra_env=env, action_server=False, enable_api=False).start()
+    yield running
+    running.stop()
+
+
+def post(url: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any, Any]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read()), answer.headers
+    except urllib.error.HTTPError as error:
+        return error.code, None, error.headers
+
+
+def say(servers: Servers, text: str, conversation: Optional[Tuple[str, str]] = None) -> Tuple[List, Tuple]:
+    body: Dict[str, Any] = {"message": text}
+    headers = {}
+    if conversation:
+        body["sender"], headers[TOKEN_HEADER] = conversation
+    status, answers, answer_headers = post(f"{servers.url}/webhooks/rest/webhook", body, headers)
+    assert status == 200
+    return answers, (answer_headers[ID_HEADER], answer_headers[TOKEN_HEADER])
+
+
+def event_types(servers: Servers, sender: str) -> List[str]:
+    with sqlite3.connect(servers.workdir / "conversations.db") as db:
+        return [row[0] for row in db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id",
+                                             (sender,))]
+
+
+def test_a_real_rasa_hands_over_relays_redacted_and_takes_over_again(servers, chatwoot):
+    answers, conversation = say(servers, "Ik wil een medewerker spreken")
+    offer = [answer for answer in answers if answer.get("buttons")]
+    assert offer and offer[0]["text"] == texts.text("offer", "nl")
+    assert [button["payload"] for button in offer[0]["buttons"]] == [texts.ACCEPT, texts.DECLINE]
+
+    answers, conversation = say(servers, texts.ACCEPT, conversation)
+    assert "\n\n".join(answer["text"] for answer in answers) == texts.text("queued", "nl", position=2)
+    chatwoot_id = chatwoot.last_conversation
+    assert "pause" in event_types(servers, conversation[0])
+
+    answers, conversation = say(servers, "Mijn BSN is 123456782, wat nu?", conversation)
+    assert all("BSN" not in str(answer.get("text")) or "persoonsgegevens" in str(answer.get("text"))
+               for answer in answers)  # at most the privacy notice; no answer of the assistant
+    assert "123456782" not in json.dumps(chatwoot.requests)
+    assert chatwoot.calls(f"/conversations/{chatwoot_id}/messages")[-1]["body"]["content"].startswith(
+        "Mijn BSN is [")
+
+    url = f"{servers.url}/webhooks/chatwoot/webhook"
+    assert send_webhook(url, SECRET, agent_reply(chatwoot_id, "Fout"), bad_signature=True) == 401
+    assert send_webhook(url, SECRET, agent_reply(chatwoot_id, "Goedemorgen, ik help u.")) == 200
+    status, replies, _ = post(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
+                              {TOKEN_HEADER: conversation[1]})
+    assert status == 200 and replies == [{"text": "Goedemorgen, ik help u.", "from": "person"}]
+
+    assert send_webhook(url, SECRET, resolved(chatwoot_id)) == 200
+    status, replies, _ = post(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
+                              {TOKEN_HEADER: conversation[1]})
+    assert replies == [{"text": texts.text("resumed", "nl")}]
+    assert event_types(servers, conversation[0]).count("resume") == 1
+    calls = len(chatwoot.requests)
+    answers, _ = say(servers, "Welke gegevens zijn gestolen?", conversation)
+    assert answers and "Bron:" in "\n".join(str(answer.get("text")) for answer in answers)
+    assert len(chatwoot.requests) == calls

@@ -1,0 +1,79 @@
+"""The events that count, walked on from the last call (runtime/applied_events.py), are Rasa's own."""
+
+from __future__ import annotations
+
+from typing import List
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from runtime import patches
+from runtime.applied_events import CACHE_ATTRIBUTE, applied_events
+from runtime.tracker_copy import copy_state
+from tests.test_runtime_history_window import DOMAIN, conversation
+from tests.test_runtime_tracker_copy import without_forms
+
+ORIGINAL = patches.original("DialogueStateTracker.applied_events")
+
+
+def _same(ours: List[Event], rasas: List[Event]) -> bool:
+    """The same event objects in the same order (not only equal events)."""
+    return len(ours) == len(rasas) and all(a is b for a, b in zip(ours, rasas, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_every_step_of_a_conversation_gives_rasas_applied_events(seed):
+    events = conversation(seed, turns=80, reverts=seed % 2 == 0)
+    if seed % 4 == 1:
+        events = without_forms(events)
+    tracker = DialogueStateTracker("applied-test", DOMAIN.slots)
+    walked_on = 0
+    for number, event in enumerate(events):
+        tracker.update(event)
+        if number % 3:
+            continue  # several events between two calls, as in a turn
+        before = tracker.__dict__.get(CACHE_ATTRIBUTE)
+        assert _same(applied_events(tracker), ORIGINAL(tracker)), number
+        walked_on += before is not None and tracker.__dict__[CACHE_ATTRIBUTE].events[:len(before.events)] \
+            == before.events
+        if number % 7 == 0:
+            tracker = copy_state(tracker)  # the next message's tracker: the store's copy
+    assert walked_on > len(events) // 6
+
+
+def test_a_new_form_name_or_changed_events_make_it_walk_everything_again():
+    listen, greet = ActionExecuted("action_listen"), UserUttered("x", {"name": "greet"})
+    tracker = DialogueStateTracker.from_events("s", [listen, greet, ActionExecuted("situation_form"), listen,
+                                                     greet], DOMAIN.slots)
+    applied_events(tracker)
+    # a form named only now: the earlier execution of situation_form is undone by Rasa's walk
+    for event in (ActiveLoop("situation_form"), ActionExecuted("situation_form"), listen):
+        tracker.update(event)
+    assert _same(applied_events(tracker), ORIGINAL(tracker))
+    tracker.events[1] = UserUttered("y", {"name": "deny"})  # an earlier event replaced
+    assert _same(applied_events(tracker), ORIGINAL(tracker))
+    tracker.events.popleft()
+    assert _same(applied_events(tracker), ORIGINAL(tracker))
+    tracker.events.clear()
+    assert applied_events(tracker) == ORIGINAL(tracker) == []
+
+
+def test_the_result_is_a_new_list_each_time():
+    tracker = DialogueStateTracker.from_events("s", conversation(3, turns=10), DOMAIN.slots)
+    first = applied_events(tracker)
+    first.append(SessionStarted())
+    first.clear()
+    assert _same(applied_events(tracker), ORIGINAL(tracker)) and applied_events(tracker)
+
+
+@pytest.mark.patches
+def test_installed_for_rasas_tracker_only(runtime_changes):
+    from runtime.history_window import WindowTracker
+
+    tracker = DialogueStateTracker.from_events("s", conversation(4, turns=30, reverts=False), DOMAIN.slots)
+    assert DialogueStateTracker.applied_events is not ORIGINAL
+    assert _same(tracker.applied_events(), ORIGINAL(tracker))
+    assert CACHE_ATTRIBUTE in tracker.__dict__
+    view = WindowTracker(tracker, 10, {})
+    assert _same(view.applied_events(), ORIGINAL(view)) and CACHE_ATTRIBUTE not in view.__dict__
