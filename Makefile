@@ -13,7 +13,7 @@ export RASA_MAX_CACHE_SIZE := 0
 export PYTHONDONTWRITEBYTECODE := 1
 MODEL = $(shell $(PY) -m scripts.model_key)
 
-.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-plain test-browser test check-links bench bench-turns report cluster cluster-stop test-cluster clean
+.PHONY: help setup web run train validate content-check lint pytest nlu-eval test-realistic test-server test-security fuzz test-stories test-plain test-browser test test-off check-links bench bench-turns report cluster cluster-stop test-cluster clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ test-browser: web train ## The chat page in headless Chromium against the runnin
 
 test: setup lint pytest validate content-check train nlu-eval test-realistic test-server test-security test-cluster test-stories test-plain test-browser ## Set up and run the whole test suite (what CI runs)
 	@echo "==> all checks passed"
+
+test-off: ## The whole suite with every change to Rasa off (RASA_PATCHES=0: stock Rasa 3.6, custom actions over HTTP); tests of the changes themselves (marker patches) are left out
+	RASA_PATCHES=0 $(MAKE) --no-print-directory test
 
 cluster: setup web train ## Start PostgreSQL, Redis, the action server, 2 Rasa instances and nginx on localhost:8090 (in the background)
 	@$(PY) -m scripts.cluster start --model $(MODEL)

@@ -298,11 +298,13 @@ class Cluster:
             "QUEUE_TIMEOUT_S": f"{s.queue_timeout_s:g}",
             "RASA_TELEMETRY_ENABLED": "false", "SANIC_ACCESS_LOG": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            # The action server answers only the instances (runtime.action_server, runtime.action_token).
-            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
             # All instances sign and check the conversation tokens with one key (channels.sessions).
             "SESSION_SECRET": (settings.get("SESSION_SECRET") or "").strip() or secret["session_secret"],
         })
+        if settings.get("RASA_PATCHES"):
+            # The action server answers only the instances (runtime.action_server, runtime.action_token);
+            # stock Rasa (RASA_PATCHES=0) cannot send the token, as with `make run`.
+            env["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(24)
         # The page is served by nginx: its origin may open socket.io (channels.config.allowed_origins).
         env.setdefault("ALLOWED_ORIGINS", f"http://localhost:{s.port},http://127.0.0.1:{s.port}")
         env.update(s.extra_env)

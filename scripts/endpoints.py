@@ -9,9 +9,12 @@ temporary folder, never into the project.
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 import tempfile
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import List, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = ROOT / "endpoints.yml"
@@ -45,3 +48,25 @@ def endpoints_for(env: Mapping[str, str], source: Path = ENDPOINTS, folder: Opti
     target = (folder or Path(tempfile.gettempdir())) / f"bvo-endpoints-{port}.yml"
     target.write_text(text.replace(DEFAULT_URL, f"http://localhost:{port}/webhook"), encoding="utf-8")
     return target
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Prints the endpoints file for this environment's ``ACTION_PORT`` (``python -m scripts.endpoints``).
+
+    For starters of a Rasa server that are not Python (the browser tests' ``stack.mjs``).
+
+    Args:
+        argv: The command-line arguments; ``sys.argv[1:]`` when None.
+
+    Returns:
+        The exit code.
+    """
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--folder", type=Path, help="where a copy goes (default: the temporary folder)")
+    args = parser.parse_args(argv)
+    print(endpoints_for(os.environ, folder=args.folder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -57,7 +57,8 @@ SETTINGS: Tuple[S, ...] = (
     S("RASA_PATCHES", "bool", True,
       "`0`: none of the changes to Rasa in `runtime/` is installed; Rasa runs as stock 3.6 and `make run`"
       " starts the action server (without a token, which stock Rasa cannot send) for every custom action;"
-      " `RASA_PATCHES=0 make pytest` leaves out the tests marked `patches`",
+      " `make test-off` (`RASA_PATCHES=0 make test`) runs the whole suite so, leaving out only the tests"
+      " marked `patches`",
       "Rasa server (`runtime/patches.py`), `make run`, pytest"),
     S("PARSE_CACHE_SIZE", "int", 4096,
       "NLU results of identical messages kept (keyed by a hash of the text and the model, no text kept); "

@@ -38,3 +38,16 @@ def test_another_action_port_gets_a_copy_outside_the_project(tmp_path):
     assert copy.read_text(encoding="utf-8") == original.replace("localhost:5055", "localhost:5999")
     with pytest.raises(ValueError):
         endpoints_for({"ACTION_PORT": "5055; rm"}, folder=tmp_path)
+
+
+def test_the_command_prints_the_file_for_the_environments_port(tmp_path, monkeypatch, capsys):
+    from scripts.endpoints import main
+
+    monkeypatch.setenv("ACTION_PORT", "5998")
+    assert main(["--folder", str(tmp_path)]) == 0
+    printed = Path(capsys.readouterr().out.strip())
+    assert printed.parent == tmp_path
+    assert read_endpoint_config(str(printed), "action_endpoint").url == "http://localhost:5998/webhook"
+    monkeypatch.delenv("ACTION_PORT")
+    assert main([]) == 0
+    assert Path(capsys.readouterr().out.strip()) == ROOT / "endpoints.yml"

@@ -6,6 +6,7 @@ Real domain, real trackers, the real generator class Rasa loads from endpoints.y
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -15,10 +16,14 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 import runtime
+import settings
+from actions.answer import ActionAnswer
 from channels.responses import response_message
 from operations.control import texts
 from operations.nlg import OperatorNaturalLanguageGenerator
@@ -122,29 +127,40 @@ def test_safe_mode_gives_one_short_message_with_the_official_links_per_turn(doma
     assert generate(nlg, KEY, domain, tracked=turn)["text"] == domain_text(domain, KEY, "nl")
 
 
-def run_answer_action(domain, language: str) -> List[BotUttered]:
-    """``action_answer`` as the server runs it: the action's responses through Rasa's NLG."""
+def run_answer_action(domain, domain_dict, language: str) -> List[BotUttered]:
+    """``action_answer`` as the server runs it: the action's responses through Rasa's NLG.
+
+    With the changes to Rasa (``make run``, ``ACTIONS_IN_PROCESS=1``) the action runs in the
+    server; with them off (``RASA_PATCHES=0``) stock Rasa gets the action server's responses
+    and turns them into messages with the same NLG (``RemoteAction._utter_responses``).
+    """
     nlg = NaturalLanguageGenerator.create(read_endpoint_config(str(ROOT / "endpoints.yml"), "nlg"), domain)
+    tracked = tracker(domain, language)
+    if not settings.get("RASA_PATCHES"):
+        dispatcher = CollectingDispatcher()
+        sdk_tracker = Tracker.from_dict(json.loads(json.dumps(tracked.current_state(EventVerbosity.ALL))))
+        asyncio.run(ActionAnswer().run(dispatcher, sdk_tracker, domain_dict))
+        events = asyncio.run(RemoteAction._utter_responses(json.loads(json.dumps(dispatcher.messages)),
+                                                           CollectingOutputChannel(), nlg, tracked))
+        return [event for event in events if isinstance(event, BotUttered)]
     action = RemoteAction("action_answer", EndpointConfig(url=closed_port_url()))
     patches.uninstall()
     assert runtime.install()  # the actions run in the server (ACTIONS_IN_PROCESS=1), as `make run` does
     faults.configure()
     try:
-        events = asyncio.run(RemoteAction.run(action, CollectingOutputChannel(), nlg,
-                                              tracker(domain, language), domain))
+        events = asyncio.run(RemoteAction.run(action, CollectingOutputChannel(), nlg, tracked, domain))
     finally:
         patches.uninstall()
     return [event for event in events if isinstance(event, BotUttered)]
 
 
-@pytest.mark.patches
-def test_the_answer_action_sends_the_override(domain):
-    [before] = run_answer_action(domain, "nl")
+def test_the_answer_action_sends_the_override(domain, domain_dict):
+    [before] = run_answer_action(domain, domain_dict, "nl")
     assert before.metadata["utter_action"] == KEY and before.text == domain_text(domain, KEY, "nl")
     change(overrides={KEY: {"nl": {"text": NEW_TEXT, "withdrawn": False, "by": "t", "at": "t"}}})
-    [after] = run_answer_action(domain, "nl")
+    [after] = run_answer_action(domain, domain_dict, "nl")
     assert after.text == NEW_TEXT and after.metadata["utter_action"] == KEY
-    [english] = run_answer_action(domain, "en")
+    [english] = run_answer_action(domain, domain_dict, "en")
     assert english.text == domain_text(domain, KEY, "en")
 
 

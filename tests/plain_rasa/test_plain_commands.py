@@ -7,6 +7,12 @@ models/), `--port` (a free one, other servers may run), for the test stories
 `--stories tests/stories` (Rasa's default is data/) and for interactive learning
 `--skip-visualization` (no second web server) are given. The environment has
 none of the Makefile's variables except RASA_TELEMETRY_ENABLED=false.
+
+With the changes to Rasa off (``RASA_PATCHES=0``) stock Rasa sends every custom
+action to the action server, so `rasa shell` and `rasa run` get one, started as
+plain `rasa run actions` in a second process as a Rasa developer would; it
+listens on a free port, which `--endpoints` (a copy of endpoints.yml,
+scripts/endpoints.py) names, since other servers may hold Rasa's 5055.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
@@ -26,6 +33,7 @@ import pytest
 
 import settings
 from scripts.domain_files import raw_responses
+from scripts.endpoints import endpoints_for
 from tests.plain_rasa.pty_session import ENTER, UP, PtySession
 from tests.server.harness import free_port
 
@@ -87,6 +95,47 @@ def get(url: str, timeout_s: float = 10) -> Tuple[int, bytes]:
         return error.code, b""
 
 
+def start_action_server(port: int, log: Path) -> subprocess.Popen:
+    """Plain `rasa run actions` on ``port``, up once it answers /health."""
+    with log.open("w") as out:
+        proc = subprocess.Popen([RASA, "run", "actions", "--port", str(port)], cwd=ROOT, env=plain_env(),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        assert proc.poll() is None, log.read_text()[-3000:]
+        try:
+            if get(f"http://127.0.0.1:{port}/health")[0] == 200:
+                return proc
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        assert time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(1)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Ends ``proc`` and its children (started in a session of its own)."""
+    os.killpg(proc.pid, 15)
+    proc.wait(timeout=30)
+
+
+@contextmanager
+def actions_for_stock_rasa(tmp_path: Path) -> Iterator[List[str]]:
+    """The flags `rasa shell` / `rasa run` need for custom actions: none with the changes to Rasa.
+
+    With ``RASA_PATCHES=0`` an action server runs meanwhile (`rasa run actions` on a free
+    port) and the flags name an endpoints.yml copy with that port.
+    """
+    if settings.get("RASA_PATCHES"):
+        yield []
+        return
+    port = free_port()
+    proc = start_action_server(port, tmp_path / "rasa-run-actions.log")
+    try:
+        yield ["--endpoints", str(endpoints_for({"ACTION_PORT": str(port)}, folder=tmp_path))]
+    finally:
+        stop(proc)
+
+
 @pytest.fixture
 def server(tmp_path) -> Iterator[Tuple[str, subprocess.Popen, Path]]:
     """Plain `rasa run` (default endpoints.yml and credentials.yml), up once it answers over REST.
@@ -98,26 +147,26 @@ def server(tmp_path) -> Iterator[Tuple[str, subprocess.Popen, Path]]:
     """
     port = free_port()
     log = tmp_path / "rasa-run.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([RASA, "run", "--model", model(), "--port", str(port),
-                                 "--log-file", str(log.with_suffix(".file.log"))], cwd=ROOT,
-                                env={**plain_env(), "LOG_LEVEL_LIBRARIES": "INFO"}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert proc.poll() is None, log.read_text()[-3000:]
-            try:
-                if post(url, {"sender": "warm-up", "message": "hoi"})[0] == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(2)
-        yield url, proc, log
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+    with actions_for_stock_rasa(tmp_path) as flags:
+        with log.open("w") as out:
+            proc = subprocess.Popen([RASA, "run", "--model", model(), "--port", str(port), *flags,
+                                     "--log-file", str(log.with_suffix(".file.log"))], cwd=ROOT,
+                                    env={**plain_env(), "LOG_LEVEL_LIBRARIES": "INFO"}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                assert proc.poll() is None, log.read_text()[-3000:]
+                try:
+                    if post(url, {"sender": "warm-up", "message": "hoi"})[0] == 200:
+                        break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(2)
+            yield url, proc, log
+        finally:
+            stop(proc)
 
 
 def test_rasa_data_validate():
@@ -138,25 +187,26 @@ def test_rasa_test_core_on_the_test_stories(tmp_path):
 
 
 def test_rasa_shell_answers_and_applies_the_privacy_check(tmp_path):
-    session = PtySession([RASA, "shell", "--model", model(), "--port", str(free_port())], ROOT,
-                         {**plain_env(), "TERM": "xterm", "COLUMNS": "200", "LINES": "60"},
-                         tmp_path / "rasa-shell.log")
-    try:
-        at = session.expect(r"Your input ->", START_TIMEOUT_S)
-        session.send("hoi" + ENTER)
-        at = session.expect(r"digitale assistent over het datalek", 120, at)
-        session.send(ENTER)  # the first button: "Wat is er gebeurd?"
-        at = session.expect(r"Criminele hackers zijn binnengekomen", 120, at)
-        session.send(UP)  # the last choice: type a message of your own
-        time.sleep(1)
-        session.send(ENTER)
-        at = session.expect(r"Your input ->", 60, at)
-        session.send(BSN_MESSAGE + ENTER)
-        notice = texts("utter_privacy_notice")[0]
-        session.expect(re.escape(notice), 120, at)
-        assert "Task exception" not in session.text and "Traceback" not in session.text
-    finally:
-        session.stop()
+    with actions_for_stock_rasa(tmp_path) as flags:
+        session = PtySession([RASA, "shell", "--model", model(), "--port", str(free_port()), *flags], ROOT,
+                             {**plain_env(), "TERM": "xterm", "COLUMNS": "200", "LINES": "60"},
+                             tmp_path / "rasa-shell.log")
+        try:
+            at = session.expect(r"Your input ->", START_TIMEOUT_S)
+            session.send("hoi" + ENTER)
+            at = session.expect(r"digitale assistent over het datalek", 120, at)
+            session.send(ENTER)  # the first button: "Wat is er gebeurd?"
+            at = session.expect(r"Criminele hackers zijn binnengekomen", 120, at)
+            session.send(UP)  # the last choice: type a message of your own
+            time.sleep(1)
+            session.send(ENTER)
+            at = session.expect(r"Your input ->", 60, at)
+            session.send(BSN_MESSAGE + ENTER)
+            notice = texts("utter_privacy_notice")[0]
+            session.expect(re.escape(notice), 120, at)
+            assert "Task exception" not in session.text and "Traceback" not in session.text
+        finally:
+            session.stop()
 
 
 def test_rasa_run_answers_over_rest_with_the_privacy_check_and_no_access_log(server):
@@ -169,7 +219,8 @@ def test_rasa_run_answers_over_rest_with_the_privacy_check_and_no_access_log(ser
     time.sleep(1)
     log_file = log.with_suffix(".file.log").read_text()
     written = log.read_text() + log_file
-    assert "runtime changes active" in written and "Starting worker" in log_file
+    switch = "runtime changes active" if settings.get("RASA_PATCHES") else "changes to Rasa off"
+    assert switch in written and "Starting worker" in log_file
     assert not CLIENT_ADDRESS.search(written), "the log holds a client address"
     assert "sanic.access" not in written
     assert not ACCESS_RECORD.search(log_file), "the access log is on"
@@ -177,26 +228,12 @@ def test_rasa_run_answers_over_rest_with_the_privacy_check_and_no_access_log(ser
 
 def test_rasa_run_actions_answers_health(tmp_path):
     port = free_port()
-    log = tmp_path / "actions.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([RASA, "run", "actions", "--port", str(port)], cwd=ROOT, env=plain_env(),
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = start_action_server(port, tmp_path / "actions.log")
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert proc.poll() is None, log.read_text()[-3000:]
-            try:
-                status, body = get(f"http://127.0.0.1:{port}/health")
-                if status == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(1)
-        assert json.loads(body) == {"status": "ok"}
+        status, body = get(f"http://127.0.0.1:{port}/health")
+        assert status == 200 and json.loads(body) == {"status": "ok"}
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def test_rasa_interactive_starts_with_the_model(tmp_path):

@@ -95,6 +95,7 @@ def wait_up(url, proc, timeout_s=300):
     raise RuntimeError(f"no answer at {url}")
 
 
+@pytest.mark.patches  # the actions run in the server: a change to Rasa (runtime.inprocess_actions)
 def test_make_run_starts_no_action_server_when_actions_run_in_the_server():
     env = settings_with({k: v for k, v in os.environ.items() if k != "ACTIONS_IN_PROCESS"})
     names = [service.name for service in services(env, Path("model.tar.gz"))]
@@ -136,6 +137,7 @@ def test_action_server_errors_do_not_echo_the_request(made_run):
     assert len(answer.body) < 200
 
 
+@pytest.mark.patches  # Rasa sending the token is a change to Rasa (runtime.action_token)
 def test_the_rasa_server_sends_the_token(made_run):
     env, _ = made_run
     sorry = raw_responses(ROOT)["utter_action_unavailable"][0]["text"].split("\n")[0]

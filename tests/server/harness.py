@@ -20,6 +20,7 @@ import yaml
 
 import settings
 from channels.sessions import ID_HEADER, TOKEN_HEADER
+from scripts.endpoints import endpoints_for
 from tests.ports import free_port  # noqa: F401 - also used by importers of this module
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,8 +131,17 @@ class Servers:
         return env
 
     def start(self) -> Servers:
-        """Starts both servers and waits until they answer."""
+        """Starts both servers and waits until they answer.
+
+        With the changes to Rasa off (``RASA_PATCHES=0``) stock Rasa sends every custom
+        action to the action server, so it is started whatever ``action_server`` says,
+        and the project's ``endpoints.yml`` is passed as a copy that names its port.
+        """
         env = self.environment()
+        if not settings.get("RASA_PATCHES", env):
+            self.action_server = True
+            if self.endpoints.resolve() == (ROOT / "endpoints.yml").resolve():
+                self.endpoints = endpoints_for(env, folder=self.workdir)
         rasa = str(BIN / "rasa")
         debug = ["--debug"] if self.debug else []
         api = ["--enable-api"] if self.enable_api else []

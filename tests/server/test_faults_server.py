@@ -25,7 +25,8 @@ from scripts.domain_files import raw_responses
 from tests.conftest import ROOT
 from tests.server.harness import RestConversations, Servers
 
-pytestmark = pytest.mark.server
+# The time limit and the apology, and the actions run in the server, are changes to Rasa (runtime/).
+pytestmark = [pytest.mark.server, pytest.mark.patches]
 
 WALL_LIMIT_S = 2.0
 SLOW_S = 5.0

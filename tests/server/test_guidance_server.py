@@ -18,7 +18,8 @@ from tests.server.harness import Servers
 from tests.server.test_faults_server import FAQ_QUESTION, apology, say
 from tests.test_guidance_startup import broken_registry
 
-pytestmark = pytest.mark.server
+# The time limit and the apology, and the actions run in the server, are changes to Rasa (runtime/).
+pytestmark = [pytest.mark.server, pytest.mark.patches]
 SITUATION = '/choose{"flow":"situation"}'
 
 

@@ -18,7 +18,8 @@ from tests.conftest import closed_port_url
 from tests.server.harness import Servers
 from tests.server.test_faults_server import CHECKLIST, apology, say, tracker
 
-pytestmark = pytest.mark.server
+# The time limit and the apology, and the actions run in the server, are changes to Rasa (runtime/).
+pytestmark = [pytest.mark.server, pytest.mark.patches]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 // Starts the whole assistant for the browser tests, on free ports: the action
-// server, the Rasa server (project credentials.yml and endpoints.yml, model
+// server, the Rasa server (project credentials.yml and endpoints.yml with the action server's port, model
 // from BVO_MODEL or the current model) and the web page server. Logs go to
 // reports/browser/. stop() ends exactly the processes started here.
 import { spawn, execFileSync } from "node:child_process";
@@ -106,8 +106,12 @@ export class Stack {
     };
     try {
       const actions = this.spawn("actions", [RASA, "run", "actions", "--actions", "actions", "--port", String(actionPort)]);
+      // endpoints.yml names Rasa's default 5055; a copy names this action server's port. With the
+      // changes to Rasa off (RASA_PATCHES=0) stock Rasa sends every custom action there.
+      const endpoints = execFileSync(PYTHON, ["-m", "scripts.endpoints", "--folder", REPORTS],
+        { cwd: ROOT, env: this.env, encoding: "utf8" }).trim();
       const rasa = this.spawn("rasa", [RASA, "run", "--model", model, "--port", String(rasaPort), "-i", "127.0.0.1",
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]);
+        "--endpoints", endpoints, "--credentials", "credentials.yml"]);
       const web = this.startWeb();
       await waitUntilUp(`http://127.0.0.1:${actionPort}/health`, actions, "action server");
       await waitUntilUp(`http://127.0.0.1:${rasaPort}/`, rasa, "Rasa server");
