@@ -1,4 +1,4 @@
-"""A small client of Chatwoot's application API for an API-channel inbox (designed against Chatwoot 4.13).
+"""A small client of Chatwoot's application API for an API-channel inbox (Chatwoot's API as of March 2026).
 
 Every call sends the header ``api_access_token`` and has a short time limit
 (``CHATWOOT_TIMEOUT_S``). Any failure (timeout, connection error, a status

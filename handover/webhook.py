@@ -1,7 +1,7 @@
 """Chatwoot's webhooks: the signature check and what an event means for a handover.
 
-Chatwoot 4.13 and newer sign the webhooks of an API-channel inbox (as account
-webhooks since 4.11.2): ``X-Chatwoot-Timestamp`` is the Unix time of sending
+Chatwoot signs the webhooks of an API-channel inbox since its pull request
+13892 (March 2026; account webhooks since 13573): ``X-Chatwoot-Timestamp`` is the Unix time of sending
 and ``X-Chatwoot-Signature`` is ``sha256=`` + hex(HMAC-SHA256(inbox secret,
 "<timestamp>.<raw body>")). A request is accepted only with a valid
 signature made at most ``MAX_AGE_S`` ago (a replay later is refused).

@@ -304,7 +304,7 @@ SETTINGS: Tuple[S, ...] = (
       "id of the Chatwoot inbox of type API channel that receives the handovers",
       "Rasa server (`handover/chatwoot.py`)", low=1, invalid="error"),
     S("CHATWOOT_WEBHOOK_SECRET", "str", None,
-      "the inbox's webhook secret (Chatwoot 4.13 or newer signs API-channel webhooks with it: "
+      "the inbox's webhook secret (Chatwoot signs API-channel webhooks with it since pull request 13892: "
       "`X-Chatwoot-Signature`); a webhook without a valid signature gets 401",
       "Rasa server (`channels/chatwoot.py`)"),
     S("CHATWOOT_ACCOUNT_ID", "int", 1,
