@@ -17,8 +17,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import time as day_time
 from typing import Any, Dict, Iterator, List, Optional, Tuple
-from urllib.error import HTTPError
-from urllib.request import Request, urlopen
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,6 +40,7 @@ from channels.telegram import TelegramInput
 from handover import texts
 from handover.hours import OfficeHours
 from tests.fake_chatwoot import FakeChatwoot, agent_reply, resolved, send_webhook
+from tests.rest_client import Conversation, post_json, say
 from tests.server.fake_platform import FakePlatform
 from tests.server.harness import free_port
 
@@ -163,30 +162,6 @@ def fresh(stack: Stack) -> Stack:
     return stack
 
 
-Conversation = Tuple[str, str]
-
-
-def post_json(url: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any, Any]:
-    request = Request(url, data=json.dumps(body).encode(), method="POST",
-                      headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urlopen(request, timeout=15) as answer:
-            raw = answer.read()
-            is_json = "json" in (answer.headers.get("Content-Type") or "")
-            return answer.status, json.loads(raw or b"null") if is_json else raw.decode(), answer.headers
-    except HTTPError as error:
-        return error.code, None, error.headers
-
-
-def say(stack: Stack, text: str, conversation: Optional[Conversation] = None) -> Tuple[List[Dict], Conversation]:
-    """One message over the REST channel; returns the answers and the conversation (id, token)."""
-    body: Dict[str, Any] = {"message": text}
-    headers = {}
-    if conversation:
-        body["sender"], headers[TOKEN_HEADER] = conversation
-    status, answers, answer_headers = post_json(f"{stack.url}/webhooks/rest/webhook", body, headers)
-    assert status == 200
-    return answers, (answer_headers[ID_HEADER], answer_headers[TOKEN_HEADER])
 
 
 def updates(stack: Stack, conversation: Conversation) -> List[Dict]:
@@ -211,7 +186,7 @@ def texts_of(answers: List[Dict]) -> str:
 
 
 def offered(stack: Stack) -> Tuple[List[Dict], Conversation]:
-    answers, conversation = say(stack, "Ik wil een mens spreken")
+    answers, conversation = say(stack.url, "Ik wil een mens spreken")
     assert answers[0]["text"] == texts.text("offer", "nl")
     assert [button["payload"] for button in answers[0]["buttons"]] == [texts.ACCEPT, texts.DECLINE]
     return answers, conversation
@@ -219,7 +194,7 @@ def offered(stack: Stack) -> Tuple[List[Dict], Conversation]:
 
 def handed_over(stack: Stack) -> Tuple[Conversation, int]:
     _, conversation = offered(stack)
-    answers, conversation = say(stack, texts.ACCEPT, conversation)
+    answers, conversation = say(stack.url, texts.ACCEPT, conversation)
     assert texts_of(answers) == texts.text("queued", "nl", position=2)
     return conversation, _conversation_id(stack)
 
@@ -242,7 +217,7 @@ def test_the_whole_handover_over_rest(fresh: Stack):
     assert fresh.assistant.paused(conversation[0])
 
     seen = len(fresh.assistant.seen)
-    answers, _ = say(fresh, "Hoe lang duurt het nog?", conversation)
+    answers, _ = say(fresh.url, "Hoe lang duurt het nog?", conversation)
     assert answers == []  # no answer of the assistant: the message went to the person
     assert len(fresh.assistant.seen) == seen
     relayed = fresh.chatwoot.calls(f"/conversations/{chatwoot_id}/messages")[-1]["body"]
@@ -256,14 +231,14 @@ def test_the_whole_handover_over_rest(fresh: Stack):
     assert updates(fresh, conversation) == [{"text": texts.text("resumed", "nl")}]
     assert not fresh.assistant.paused(conversation[0])
     calls = len(fresh.chatwoot.requests)
-    answers, _ = say(fresh, "Welke gegevens zijn gestolen?", conversation)
+    answers, _ = say(fresh.url, "Welke gegevens zijn gestolen?", conversation)
     assert texts_of(answers) == ASSISTANT_TEXT
     assert len(fresh.chatwoot.requests) == calls  # back with the assistant: nothing goes to Chatwoot
 
 
 def test_nothing_the_user_typed_reaches_chatwoot_unredacted(fresh: Stack):
     conversation, chatwoot_id = handed_over(fresh)
-    answers, _ = say(fresh, PERSONAL, conversation)
+    answers, _ = say(fresh.url, PERSONAL, conversation)
     assert [answer["text"] for answer in answers] == [privacy_notice(fresh)]  # no answer of the assistant
     sent = json.dumps(fresh.chatwoot.requests)
     assert not [part for part in PERSONAL_PARTS if part in sent]
@@ -276,11 +251,11 @@ def test_never_both_answers_to_one_message(fresh: Stack):
     conversation, chatwoot_id = handed_over(fresh)
     seen = len(fresh.assistant.seen)
     for text in ("Welke gegevens zijn gestolen?", "Ik wil een mens spreken", "hallo"):
-        answers, _ = say(fresh, text, conversation)
+        answers, _ = say(fresh.url, text, conversation)
         assert answers == []
     assert len(fresh.assistant.seen) == seen
     assert webhook(fresh, agent_reply(chatwoot_id, "Antwoord van de medewerker.")) == 200
-    answers, _ = say(fresh, "Dank u", conversation)
+    answers, _ = say(fresh.url, "Dank u", conversation)
     assert answers == [{"text": "Antwoord van de medewerker.", "from": "person"}]  # the person's answer only
     webhook(fresh, resolved(chatwoot_id))
 
@@ -307,7 +282,7 @@ def test_a_handover_nobody_resolves_ends_and_the_assistant_answers_again(fresh: 
 
     asyncio.run(expire())
     calls = len(fresh.chatwoot.requests)
-    answers, _ = say(fresh, "Welke gegevens zijn gestolen?", conversation)
+    answers, _ = say(fresh.url, "Welke gegevens zijn gestolen?", conversation)
     assert texts_of(answers) == ASSISTANT_TEXT
     assert len(fresh.chatwoot.requests) == calls
     assert not fresh.assistant.paused(conversation[0])
@@ -324,7 +299,7 @@ def test_outside_office_hours_says_when_and_gives_the_official_channels(fresh: S
     gate.hours = OfficeHours(ZONE, {day: [(day_time(9, 0), day_time(17, 0))] for day in range(7)},
                              frozenset({today}))
     _, conversation = offered(fresh)
-    answers, _ = say(fresh, texts.ACCEPT, conversation)
+    answers, _ = say(fresh.url, texts.ACCEPT, conversation)
     text = texts_of(answers)
     assert text.startswith("Er zijn nu geen medewerkers. Zij zijn er weer op ")
     assert "om 9.00 uur" in text and "088 900 10 00" in text and "https://www.rivm.nl/" in text
@@ -338,21 +313,21 @@ def test_chatwoot_down_gives_an_apology_and_the_official_channels(fresh: Stack, 
     _, conversation = offered(fresh)
     fresh.chatwoot.mode = mode
     started = time.monotonic()
-    answers, _ = say(fresh, texts.ACCEPT, conversation)
+    answers, _ = say(fresh.url, texts.ACCEPT, conversation)
     assert time.monotonic() - started < 2.5  # CHATWOOT_TIMEOUT_S=1
     assert texts_of(answers) == texts.text("unavailable", "nl")
     assert not fresh.assistant.paused(conversation[0])
     fresh.chatwoot.mode = "up"
-    answers, _ = say(fresh, "Welke gegevens zijn gestolen?", conversation)
+    answers, _ = say(fresh.url, "Welke gegevens zijn gestolen?", conversation)
     assert texts_of(answers) == ASSISTANT_TEXT  # not paused: the assistant answers
 
 
 def test_no_thanks_gives_the_official_channels_and_the_assistant_goes_on(fresh: Stack):
     _, conversation = offered(fresh)
-    answers, _ = say(fresh, texts.DECLINE, conversation)
+    answers, _ = say(fresh.url, texts.DECLINE, conversation)
     assert texts_of(answers) == texts.text("declined", "nl")
     assert fresh.chatwoot.requests == []
-    answers, _ = say(fresh, "Welke gegevens zijn gestolen?", conversation)
+    answers, _ = say(fresh.url, "Welke gegevens zijn gestolen?", conversation)
     assert texts_of(answers) == ASSISTANT_TEXT
 
 

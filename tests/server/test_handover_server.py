@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import urllib.error
-import urllib.request
-from typing import Any, Dict, List, Optional, Tuple
+from typing import List
 
 import pytest
 
-from channels.sessions import ID_HEADER, TOKEN_HEADER
+from channels.sessions import TOKEN_HEADER
 from handover import texts
 from tests.fake_chatwoot import FakeChatwoot, agent_reply, resolved, send_webhook
+from tests.rest_client import post_json, say
 from tests.server.harness import Servers
 
 pytestmark = pytest.mark.server
+
+# A real Rasa server on a shared 2-core machine may take long for one answer.
+HTTP_TIMEOUT_S = 60
 
 SECRET = "chatwoot-server-test-secret"
 
@@ -46,26 +48,6 @@ def servers(tmp_path_factory, chatwoot):
     running.stop()
 
 
-def post(url: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any, Any]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read()), answer.headers
-    except urllib.error.HTTPError as error:
-        return error.code, None, error.headers
-
-
-def say(servers: Servers, text: str, conversation: Optional[Tuple[str, str]] = None) -> Tuple[List, Tuple]:
-    body: Dict[str, Any] = {"message": text}
-    headers = {}
-    if conversation:
-        body["sender"], headers[TOKEN_HEADER] = conversation
-    status, answers, answer_headers = post(f"{servers.url}/webhooks/rest/webhook", body, headers)
-    assert status == 200
-    return answers, (answer_headers[ID_HEADER], answer_headers[TOKEN_HEADER])
-
-
 def event_types(servers: Servers, sender: str) -> List[str]:
     with sqlite3.connect(servers.workdir / "conversations.db") as db:
         return [row[0] for row in db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id",
@@ -73,17 +55,18 @@ def event_types(servers: Servers, sender: str) -> List[str]:
 
 
 def test_a_real_rasa_hands_over_relays_redacted_and_takes_over_again(servers, chatwoot):
-    answers, conversation = say(servers, "Ik wil een medewerker spreken")
+    answers, conversation = say(servers.url, "Ik wil een medewerker spreken", timeout=HTTP_TIMEOUT_S)
     offer = [answer for answer in answers if answer.get("buttons")]
     assert offer and offer[0]["text"] == texts.text("offer", "nl")
     assert [button["payload"] for button in offer[0]["buttons"]] == [texts.ACCEPT, texts.DECLINE]
 
-    answers, conversation = say(servers, texts.ACCEPT, conversation)
+    answers, conversation = say(servers.url, texts.ACCEPT, conversation, timeout=HTTP_TIMEOUT_S)
     assert "\n\n".join(answer["text"] for answer in answers) == texts.text("queued", "nl", position=2)
     chatwoot_id = chatwoot.last_conversation
     assert "pause" in event_types(servers, conversation[0])
 
-    answers, conversation = say(servers, "Mijn BSN is 123456782, wat nu?", conversation)
+    answers, conversation = say(servers.url, "Mijn BSN is 123456782, wat nu?", conversation,
+                                timeout=HTTP_TIMEOUT_S)
     assert all("BSN" not in str(answer.get("text")) or "persoonsgegevens" in str(answer.get("text"))
                for answer in answers)  # at most the privacy notice; no answer of the assistant
     assert "123456782" not in json.dumps(chatwoot.requests)
@@ -93,16 +76,16 @@ def test_a_real_rasa_hands_over_relays_redacted_and_takes_over_again(servers, ch
     url = f"{servers.url}/webhooks/chatwoot/webhook"
     assert send_webhook(url, SECRET, agent_reply(chatwoot_id, "Fout"), bad_signature=True) == 401
     assert send_webhook(url, SECRET, agent_reply(chatwoot_id, "Goedemorgen, ik help u.")) == 200
-    status, replies, _ = post(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
-                              {TOKEN_HEADER: conversation[1]})
+    status, replies, _ = post_json(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
+                                   {TOKEN_HEADER: conversation[1]}, HTTP_TIMEOUT_S)
     assert status == 200 and replies == [{"text": "Goedemorgen, ik help u.", "from": "person"}]
 
     assert send_webhook(url, SECRET, resolved(chatwoot_id)) == 200
-    status, replies, _ = post(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
-                              {TOKEN_HEADER: conversation[1]})
+    status, replies, _ = post_json(f"{servers.url}/webhooks/rest/updates", {"sender": conversation[0]},
+                                   {TOKEN_HEADER: conversation[1]}, HTTP_TIMEOUT_S)
     assert replies == [{"text": texts.text("resumed", "nl")}]
     assert event_types(servers, conversation[0]).count("resume") == 1
     calls = len(chatwoot.requests)
-    answers, _ = say(servers, "Welke gegevens zijn gestolen?", conversation)
+    answers, _ = say(servers.url, "Welke gegevens zijn gestolen?", conversation, timeout=HTTP_TIMEOUT_S)
     assert answers and "Bron:" in "\n".join(str(answer.get("text")) for answer in answers)
     assert len(chatwoot.requests) == calls
