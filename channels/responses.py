@@ -12,7 +12,7 @@ import copy
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Mapping, Optional, Set
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from rasa.shared.core.domain import Domain
 
@@ -73,7 +73,27 @@ def response_message(key: str, domain: Optional[Domain] = None,
     raise KeyError(key)
 
 
+_commands_of: List[Tuple[Domain, FrozenSet[str]]] = []
+
+
 def button_commands(domain: Domain) -> FrozenSet[str]:
+    """The command payloads of ``domain``'s buttons (see :func:`collect_button_commands`), kept per domain.
+
+    Every message's check asks for them; the loaded domain changes only with a new
+    model, so the last domain's set is kept (compared by identity).
+
+    Args:
+        domain: The assistant's domain.
+    """
+    kept = _commands_of[-1] if _commands_of else None
+    if kept is not None and kept[0] is domain:
+        return kept[1]
+    commands = collect_button_commands(domain)
+    _commands_of[:] = [(domain, commands)]
+    return commands
+
+
+def collect_button_commands(domain: Domain) -> FrozenSet[str]:
     """Collects the button payloads that are commands ('/intent{...}') from every response.
 
     Args:

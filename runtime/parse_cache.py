@@ -132,6 +132,48 @@ def without_message_fields(parse_data: Dict[str, Any]) -> Dict[str, Any]:
     return {key: value for key, value in parse_data.items() if key not in PER_MESSAGE_KEYS}
 
 
+def lookup(cache: ParseCache, processor: Any, message: Any,
+           only_output_properties: bool) -> Optional[Dict[str, Any]]:
+    """The kept result of an identical message, with this message's text and id; None if none.
+
+    Args:
+        cache: Where results are kept.
+        processor: Rasa's ``MessageProcessor`` (its model id is part of the key).
+        message: Rasa's ``UserMessage``.
+        only_output_properties: Rasa's output mode of the parse.
+    """
+    text = message.text
+    if cache.size <= 0 or not isinstance(text, str) or not text:
+        return None
+    stored = cache.get(cache_key(getattr(processor.model_metadata, "model_id", None), text,
+                                 only_output_properties))
+    if stored is not None:
+        stored["text"] = text
+        if stored.pop("_had_message_id", False):
+            stored["message_id"] = message.message_id
+    return stored
+
+
+def remember(cache: ParseCache, processor: Any, message: Any, only_output_properties: bool,
+             parse_data: Dict[str, Any]) -> None:
+    """Keeps a new parse result (without the message's text and id).
+
+    Args:
+        cache: Where results are kept.
+        processor: Rasa's ``MessageProcessor``.
+        message: Rasa's ``UserMessage`` that was parsed.
+        only_output_properties: Rasa's output mode of the parse.
+        parse_data: Its result.
+    """
+    text = message.text
+    if cache.size <= 0 or not isinstance(text, str) or not text:
+        return
+    value = without_message_fields(parse_data)
+    value["_had_message_id"] = "message_id" in parse_data
+    cache.put(cache_key(getattr(processor.model_metadata, "model_id", None), text, only_output_properties),
+              value)
+
+
 def cached_parse(original: Callable[..., Dict[str, Any]], cache: ParseCache) -> Callable[..., Dict[str, Any]]:
     """Wraps ``MessageProcessor._parse_message_with_graph`` with the cache.
 
@@ -145,20 +187,11 @@ def cached_parse(original: Callable[..., Dict[str, Any]], cache: ParseCache) -> 
 
     def _parse_message_with_graph(self: Any, message: Any, tracker: Any,
                                   only_output_properties: bool = True) -> Dict[str, Any]:
-        text = message.text
-        if cache.size <= 0 or not isinstance(text, str) or not text:
-            return original(self, message, tracker, only_output_properties)
-        key = cache_key(getattr(self.model_metadata, "model_id", None), text, only_output_properties)
-        stored = cache.get(key)
+        stored = lookup(cache, self, message, only_output_properties)
         if stored is not None:
-            stored["text"] = text
-            if stored.pop("_had_message_id", False):
-                stored["message_id"] = message.message_id
             return stored
         parse_data = original(self, message, tracker, only_output_properties)
-        value = without_message_fields(parse_data)
-        value["_had_message_id"] = "message_id" in parse_data
-        cache.put(key, value)
+        remember(cache, self, message, only_output_properties, parse_data)
         return parse_data
 
     _parse_message_with_graph.__doc__ = original.__doc__

@@ -161,11 +161,73 @@ def _gc_freeze(original: Callable) -> Callable:
     return gc_freeze.after_loading(original, [lambda: inprocess_actions.preload(package)])
 
 
+def _shared_parse_cache() -> Any:
+    """The parse cache of this installation (made once per ``install``), shared by the two parse paths."""
+    from runtime import parse_cache
+
+    if "parse_cache" not in _state:
+        _state["parse_cache"] = parse_cache.ParseCache(
+            parse_cache.configured_size(), parse_cache.configured_stats_every())
+    return _state["parse_cache"]
+
+
 def _parse_cache(original: Callable) -> Callable:
     from runtime import parse_cache
 
-    return parse_cache.cached_parse(
-        original, parse_cache.ParseCache(parse_cache.configured_size(), parse_cache.configured_stats_every()))
+    return parse_cache.cached_parse(original, _shared_parse_cache())
+
+
+def _nlu_batch(original: Callable) -> Callable:
+    from runtime import nlu_batch, parse_cache
+
+    cache = _shared_parse_cache()
+    batcher_for = nlu_batch.batcher_factory(
+        nlu_batch.configured_size(),
+        lambda processor, request: parse_cache.lookup(cache, processor, request.message,
+                                                      request.only_output_properties),
+        lambda processor, request, parse_data: parse_cache.remember(
+            cache, processor, request.message, request.only_output_properties, parse_data))
+    return nlu_batch.batched_parse_message(original, batcher_for, nlu_batch.rasa_finish)
+
+
+def _batched_process(original: Callable) -> Callable:
+    from runtime import batch_inference
+
+    return batch_inference.batched_process(original)
+
+
+def _precomputed_predict(original: Callable) -> Callable:
+    from runtime import batch_inference
+
+    return batch_inference.precomputed_predict(original)
+
+
+def _piped_spacy(original: Callable) -> Callable:
+    from runtime import batch_inference
+
+    return batch_inference.piped_spacy_process(original)
+
+
+def _sequential_run(original: Callable) -> Callable:
+    from runtime import graph_runner
+
+    return graph_runner.sequential_run(original)
+
+
+def _empty_memo(original: Callable) -> Callable:
+    from runtime import policy_shortcuts
+
+    return policy_shortcuts.empty_memo_shortcut(original)
+
+
+def _constant_empty_domain(original: Callable) -> Callable:
+    from runtime import policy_shortcuts
+
+    return policy_shortcuts.constant_empty_domain(original)
+
+
+def _batches_on() -> bool:
+    return int(settings.get("NLU_BATCH_SIZE")) > 1
 
 
 def _event_types(original: Callable) -> Callable:
@@ -196,6 +258,8 @@ _ACTION = "rasa.core.actions.action"
 _PROCESSOR = "rasa.core.processor:MessageProcessor"
 _EVENTS = "rasa.shared.core.events"
 _CONSTANTS = "rasa.shared.core.constants"
+_DIET = "rasa.nlu.classifiers.diet_classifier"
+_MEMO = "rasa.core.policies.memoization"
 
 CHANGES: Tuple[Change, ...] = (
     Change(f"{_ACTION}:RemoteAction._validate_action_result", _validation,
@@ -223,6 +287,40 @@ CHANGES: Tuple[Change, ...] = (
     Change(f"{_PROCESSOR}._parse_message_with_graph", _parse_cache,
            "NLU results of identical messages kept (hash-keyed, no text)",
            active=lambda: int(settings.get("PARSE_CACHE_SIZE")) > 0),
+    Change(f"{_PROCESSOR}.parse_message", _nlu_batch,
+           "messages that arrive together are understood in one NLU graph run, in a worker thread",
+           uses=(f"{_PROCESSOR}._parse_message_with_graph", f"{_PROCESSOR}._update_full_retrieval_intent",
+                 f"{_PROCESSOR}._check_for_unseen_features",
+                 "rasa.engine.runner.dask:DaskGraphRunner.run",
+                 "rasa.shared.core.trackers:DialogueStateTracker.from_events"),
+           active=_batches_on),
+    Change(f"{_DIET}:DIETClassifier.process", _batched_process,
+           "the intent classifier's network runs once per batch of messages",
+           uses=(f"{_DIET}:DIETClassifier._create_model_data",
+                 "rasa.utils.tensorflow.models:RasaModel.run_inference",
+                 "rasa.utils.tensorflow.model_data:RasaModelData.number_of_examples"),
+           active=_batches_on),
+    Change(f"{_DIET}:DIETClassifier._predict", _precomputed_predict,
+           "a message of a batch gets its row of the batch's output", active=_batches_on),
+    Change("rasa.nlu.selectors.response_selector:ResponseSelector.process", _batched_process,
+           "the FAQ selector's network runs once per batch of messages", active=_batches_on),
+    Change("rasa.nlu.utils.spacy_utils:SpacyNLP.process", _piped_spacy,
+           "spaCy parses the texts of a batch in one nlp.pipe call",
+           uses=("rasa.nlu.utils.spacy_utils:SpacyNLP._preprocess_text",
+                 "rasa.nlu.constants:DENSE_FEATURIZABLE_ATTRIBUTES", "rasa.nlu.constants:SPACY_DOCS"),
+           active=_batches_on),
+    Change("rasa.engine.runner.dask:DaskGraphRunner.run", _sequential_run,
+           "the prediction graph runs its nodes in an order planned once, without dask's scheduler",
+           uses=("rasa.engine.runner.dask:DaskGraphRunner._instantiate_nodes",
+                 "rasa.engine.graph:GraphSchema.minimal_graph_schema",
+                 "rasa.engine.exceptions:GraphRunError")),
+    Change(f"{_MEMO}:MemoizationPolicy.predict_action_probabilities", _empty_memo,
+           "a memoization policy with nothing memorised predicts nothing without building states",
+           uses=(f"{_MEMO}:MemoizationPolicy.recall", f"{_MEMO}:MemoizationPolicy._prediction",
+                 f"{_MEMO}:MemoizationPolicy._default_predictions")),
+    Change("rasa.shared.core.domain:Domain.is_empty", _constant_empty_domain,
+           "the empty domain's dictionary made once, not for every parsed message",
+           uses=("rasa.shared.core.domain:Domain.empty", "rasa.shared.core.domain:Domain.as_dict")),
     Change(f"{_EVENTS}:Event.resolve_by_type", _event_types, "event classes looked up from a table"),
     Change(f"{_PROCESSOR}.handle_message", _admission,
            "a limit on messages in progress, served in arrival order",

@@ -68,7 +68,12 @@ SETTINGS: Tuple[S, ...] = (
       "every this many lookups the parse cache logs its hit and miss counts; `0` never (the benchmark sets "
       "`1` and reads each run's hit rate from the log)",
       "Rasa server (`runtime/parse_cache.py`), `make bench`", low=0, invalid="default"),
-    S("MAX_CONCURRENT_MESSAGES", "int", 4,
+    S("NLU_BATCH_SIZE", "int", 32,
+      "most messages understood in one run of the NLU graph: messages that arrive while a batch runs "
+      "form the next one, in a worker thread beside the event loop (`runtime/nlu_batch.py`); `1` parses "
+      "each message alone on the event loop, as Rasa does",
+      "Rasa server (`runtime/nlu_batch.py`)", low=1, high=256, invalid="clamp"),
+    S("MAX_CONCURRENT_MESSAGES", "int", 32,
       "messages in progress at once per process; the others wait in arrival order, so under load every "
       "message waits about as long (see `performance.md`); a message gives its place back while the "
       "action server is slow; `0` removes the limit",

@@ -156,3 +156,17 @@ def test_channels_keep_rasas_urls():
     assert "webhooks/rest/webhook" in paths
     assert any(path.startswith("socket.io") for path in paths)
     assert socket_channel.session_persistence is True
+
+
+def test_button_commands_are_collected_once_per_domain(domain, monkeypatch):
+    from channels import responses
+
+    calls = []
+    collect = responses.collect_button_commands
+    monkeypatch.setattr(responses, "collect_button_commands", lambda d: calls.append(d) or collect(d))
+    monkeypatch.setattr(responses, "_commands_of", [])
+    first = responses.button_commands(domain)
+    assert responses.button_commands(domain) is first and len(calls) == 1
+    other = Domain.from_dict(domain.as_dict())
+    assert responses.button_commands(other) == first and len(calls) == 2
+    assert first and all(command.startswith("/") for command in first)
