@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from bench.procstat import children, memory_kib
 from runtime.server_env import server_env
 from scripts.endpoints import endpoints_for
-from tests.ports import free_port  # noqa: F401 - also used by importers of this module
+from tests.ports import free_port, free_ports  # noqa: F401 - free_port also used by importers
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -251,26 +250,6 @@ def start_ours(model: Path, workdir: Path, name: str = "ours") -> RunningAssista
 # page) and load it through the page's relay ``/api/chat``: RASA_WORKERS for each.
 RELAY_ARMS: Dict[str, Optional[int]] = {"relay": 1, "workers": None}  # None: ``--workers``
 RELAY_PATH = "/api/chat"
-
-
-def free_ports(count: int, attempts: int = 200) -> int:
-    """The first of ``count`` consecutive TCP ports that are free on loopback right now.
-
-    Raises:
-        RuntimeError: None found in ``attempts`` tries.
-    """
-    for _ in range(attempts):
-        first = free_port()
-        if first + count - 1 > 65535:
-            continue
-        try:
-            for port in range(first + 1, first + count):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
-    raise RuntimeError(f"no {count} consecutive free ports")
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
