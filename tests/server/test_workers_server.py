@@ -19,9 +19,10 @@ from typing import Any, Dict, List
 import pytest
 import socketio
 
+from channels.sessions import ID_HEADER, TOKEN_HEADER
 from channels.workers import worker_of
 from tests.ports import free_port, free_ports
-from tests.rest_client import say
+from tests.rest_client import post_json
 from tests.server.harness import model_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,8 +67,12 @@ def page(tmp_path_factory):
 
 
 def chat(base: str, text: str, conversation=None):
-    """One message through the page's relay (its protocol is the REST channel's, at /api/chat)."""
-    return say(f"{base}/api", text, conversation, timeout=60)
+    """One message through the page's relay /api/chat (the REST channel's protocol); answers and (id, token)."""
+    body = {"message": text, **({"sender": conversation[0]} if conversation else {})}
+    headers = {TOKEN_HEADER: conversation[1]} if conversation else {}
+    status, answers, answer_headers = post_json(f"{base}/api/chat", body, headers, timeout=60)
+    assert status == 200, answers
+    return answers, (answer_headers[ID_HEADER], answer_headers[TOKEN_HEADER])
 
 
 def test_three_message_conversations_stay_with_their_process_and_both_processes_answer(page):
