@@ -25,20 +25,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Optional
 
 from channels import config
-from channels.workers import Worker
+from channels.workers import CONVERSATION_ID, Worker
 
 # HTTP headers of the REST channel and the page's relay: the answer names the
 # conversation, the client sends the token back with its next message.
 ID_HEADER = "X-Conversation-Id"
 TOKEN_HEADER = "X-Conversation-Token"
-ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+ID_PATTERN = CONVERSATION_ID
 MAX_TOKEN_CHARS = 100
 # Used when SESSION_SECRET is unset: one process (``make run``) signs and checks its own tokens.
 _PROCESS_SECRET = secrets.token_bytes(32)

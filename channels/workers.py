@@ -3,11 +3,16 @@
 ``make run`` with ``RASA_WORKERS=N`` starts N Rasa processes; each keeps its
 conversations in its own memory. A conversation must therefore always reach the
 same process. The rule is one stable function of the id, shared by the page's
-relay and the processes: ``worker_of(id, N)`` (SHA-256 of the id, modulo N).
+relay and the processes: ``worker_of(id, N)``. For a conversation id the
+server issued (32 hex characters, random) it is its first two characters, read
+as a number, modulo N (``route_of``): so the page can name the process of its
+conversation in a URL with those two characters (1 of 256, no identifier)
+instead of the id. For any other name (an engine.io session id, a sender the
+client chose) it is SHA-256 of the name, modulo N.
 
 - The relay sends every request that names a conversation (or an engine.io
-  session) to ``worker_of`` of that name; a request that names none goes to
-  the next process in turn.
+  session, or a route) to the process of that name; a request that names none
+  goes to the next process in turn.
 - A process issues only ids (conversation ids, engine.io session ids) that
   route to itself (``Worker.draw``: random ids until one does; N tries on
   average), and continues only conversations that route to itself
@@ -20,6 +25,7 @@ With one process (the default) every id is its own and nothing changes.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
@@ -28,6 +34,19 @@ import settings
 # Random ids drawn at most per issued id: with N <= 16 processes, missing 10,000 times in a
 # row has a probability below (15/16)**10000, i.e. never; the limit only bounds a broken setup.
 MAX_DRAWS = 10_000
+# A conversation id as ``channels.sessions`` issues it, and the part of it that routes.
+CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
+ROUTE = re.compile(r"[0-9a-f]{2}")
+
+
+def route_of(conversation_id: str) -> str:
+    """The two characters of an issued conversation id that choose its process."""
+    return conversation_id[:2]
+
+
+def worker_of_route(route: str, workers: int) -> int:
+    """The process of a route (``route_of``): the two hex characters as a number, modulo ``workers``."""
+    return int(route, 16) % workers if workers > 1 else 0
 
 
 def worker_of(name: str, workers: int) -> int:
@@ -42,6 +61,8 @@ def worker_of(name: str, workers: int) -> int:
     """
     if workers <= 1:
         return 0
+    if CONVERSATION_ID.fullmatch(name):
+        return worker_of_route(route_of(name), workers)
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()
     return int.from_bytes(digest[:8], "big") % workers
 

@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from channels.sessions import ID_HEADER, TOKEN_HEADER, ConversationTokens
-from channels.workers import Worker, worker_of
+from channels.workers import Worker, route_of, worker_of, worker_of_route
 from webchat.server import create_app
 from webchat.upstreams import Upstreams, rasa_urls
 
@@ -149,23 +149,32 @@ def test_updates_of_a_handover_are_asked_of_the_process_of_the_conversation():
     assert asked == [worker_of(conversation_id, 2) for conversation_id, _ in conversations]
 
 
-def test_socketio_requests_follow_their_session_or_conversation():
+def test_socketio_requests_follow_their_session_or_the_route_of_their_conversation():
     seen: List[Dict] = []
     sids = ["sid-one-abc", "sid-two-xyz", "sid-3-zzz", "sid-4-qqq"]
-    conversation = "0123456789abcdef0123456789abcdef"
+    conversations = ["0b23456789abcdef0123456789abcdef", "f0123456789abcdef0123456789abcde"]
 
     async def scenario(client):
         for sid in sids:
             await client.get(f"/socket.io/?EIO=4&transport=polling&sid={sid}")
-        await client.get(f"/socket.io/?EIO=4&transport=polling&conversation={conversation}")
-        await client.get("/socket.io/?EIO=4&transport=polling&conversation=not-an-id")
+        for conversation in conversations:
+            await client.get(f"/socket.io/?EIO=4&transport=polling&route={route_of(conversation)}")
+        await client.get("/socket.io/?EIO=4&transport=polling&route=not-a-route")
         await client.get("/socket.io/?EIO=4&transport=polling")
 
-    asyncio.run(with_workers(2, scenario, seen))
-    assert [entry["worker"] for entry in seen[:4]] == [worker_of(sid, 2) for sid in sids]
-    assert seen[4]["worker"] == worker_of(conversation, 2)
-    assert "conversation" not in seen[4]["query"] and seen[4]["query"]["EIO"] == "4"
-    assert {seen[5]["worker"], seen[6]["worker"]} == {0, 1}, "without a name: in turn"
+    asyncio.run(with_workers(3, scenario, seen))
+    assert [entry["worker"] for entry in seen[:4]] == [worker_of(sid, 3) for sid in sids]
+    assert [entry["worker"] for entry in seen[4:6]] == [worker_of(name, 3) for name in conversations] == [2, 0]
+    assert "route" not in seen[4]["query"] and seen[4]["query"]["EIO"] == "4"
+    assert seen[6]["worker"] != seen[7]["worker"], "without a name: in turn"
+
+
+def test_a_conversations_route_is_two_characters_of_its_id_and_picks_its_process():
+    for count in (2, 3, 16):
+        tokens = ConversationTokens(SECRET, DAY_S, worker=Worker(count - 1, count))
+        conversation = tokens.issue().id
+        assert len(route_of(conversation)) == 2 and conversation.startswith(route_of(conversation))
+        assert worker_of_route(route_of(conversation), count) == worker_of(conversation, count) == count - 1
 
 
 def test_health_needs_every_process():

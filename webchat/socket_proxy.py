@@ -14,8 +14,9 @@ Origin too, but sees none from this relay.
 With several Rasa processes (``RASA_WORKERS``) every request of an engine.io
 session goes to the process that issued it (``sid`` in the query: each process
 issues only session ids that route to itself); a new session goes to the
-process of the conversation the page wants to continue (``conversation`` in the
-query, dropped before relaying), or without one to the next process in turn.
+process of the conversation the page wants to continue (``route`` in the query:
+two characters of its id, ``channels.workers.route_of``, dropped before
+relaying), or without one to the next process in turn.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import aiohttp
 from aiohttp import WSMsgType, web
 from yarl import URL
 
-from channels.sessions import ID_PATTERN
+from channels.workers import ROUTE
 from webchat.transport import foreign_request, read_body
 
 PATH = "/socket.io/"
@@ -36,26 +37,29 @@ PATH = "/socket.io/"
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=70)
 MAX_BODY_BYTES = 64 * 1024
 PASSED_HEADERS = ("Content-Type",)
-# The page names the conversation it continues, for the choice of the Rasa process only.
-CONVERSATION_PARAM = "conversation"
+# The page names the route of the conversation it continues, for the choice of the Rasa process only.
+ROUTE_PARAM = "route"
 
 logger = logging.getLogger("webchat.socket_proxy")
 
 
-def routing_name(request: web.Request) -> Optional[str]:
-    """The name that chooses the Rasa process: the engine.io session, else the conversation, else None."""
+def upstream_base(request: web.Request) -> str:
+    """The Rasa process of this request: of its engine.io session, else of its route, else the next one."""
+    upstreams = request.app["upstreams"]
     sid = request.query.get("sid")
     if sid:
-        return sid
-    conversation = request.query.get(CONVERSATION_PARAM)
-    return conversation if conversation and ID_PATTERN.fullmatch(conversation) else None
+        return upstreams.pick(sid)
+    route = request.query.get(ROUTE_PARAM)
+    if route and ROUTE.fullmatch(route):
+        return upstreams.pick_route(route)
+    return upstreams.pick(None)
 
 
 def upstream_url(request: web.Request, scheme: str = "http") -> str:
     """Returns Rasa's socket.io address for this request, with its query string.
 
     The process is the one that holds the request's session or conversation
-    (``routing_name``); the ``conversation`` parameter is not passed on.
+    (``upstream_base``); the ``route`` parameter is not passed on.
 
     Args:
         request: The browser's request to ``/socket.io/``.
@@ -64,13 +68,13 @@ def upstream_url(request: web.Request, scheme: str = "http") -> str:
     Returns:
         The upstream URL.
     """
-    base = request.app["upstreams"].pick(routing_name(request))
+    base = upstream_base(request)
     if scheme == "ws":
         base = "ws" + base[len("http"):]
-    if CONVERSATION_PARAM not in request.query:
+    if ROUTE_PARAM not in request.query:
         return f"{base}{PATH}?{request.query_string}"
     query = request.query.copy()
-    query.popall(CONVERSATION_PARAM, None)
+    query.popall(ROUTE_PARAM, None)
     return str(URL(f"{base}{PATH}").with_query(query))
 
 

@@ -15,7 +15,7 @@ import itertools
 from typing import List, Mapping, Optional, Sequence
 
 import settings
-from channels.workers import worker_of
+from channels.workers import worker_of, worker_of_route
 
 
 def rasa_urls(environ: Optional[Mapping[str, str]] = None) -> List[str]:
@@ -68,3 +68,7 @@ class Upstreams:
         if name is None:
             return self.urls[next(self._turns)]
         return self.urls[worker_of(name, len(self.urls))]
+
+    def pick_route(self, route: str) -> str:
+        """The base URL of the process of a conversation's route (``channels.workers.route_of``)."""
+        return self.urls[worker_of_route(route, len(self.urls))]

@@ -20,7 +20,7 @@ import pytest
 import socketio
 
 from channels.sessions import ID_HEADER, TOKEN_HEADER
-from channels.workers import worker_of
+from channels.workers import route_of, worker_of
 from tests.ports import free_port, free_ports
 from tests.rest_client import post_json
 from tests.server.harness import model_path
@@ -122,7 +122,7 @@ def test_socketio_reconnect_continues_on_the_process_that_holds_the_conversation
         for _ in range(2):
             first = await connection("", {})
             confirmed = first[0]["confirm"]
-            again = await connection(f"?conversation={confirmed['session_id']}", confirmed)
+            again = await connection(f"?route={route_of(confirmed['session_id'])}", confirmed)
             results.append((first, again))
         return results
 

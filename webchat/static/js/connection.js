@@ -5,10 +5,11 @@
 // The assistant issues the conversation id and a token that proves it is ours
 // (session_confirm); both go with every session_request, so a reload or a
 // reconnect continues the conversation. Without them, or when the token has
-// expired, the assistant starts a new one. The id also goes in the query of
-// every engine.io request ("conversation"), so that a server with several Rasa
-// processes (RASA_WORKERS) relays a new connection to the one that holds the
-// conversation; the relay drops it before passing the request on.
+// expired, the assistant starts a new one. The first two characters of the id
+// go in the query of every engine.io request ("route", 1 of 256: not the id),
+// so that a server with several Rasa processes (RASA_WORKERS) relays a new
+// connection to the one that holds the conversation (channels/workers.py); the
+// relay drops it before passing the request on.
 import { io } from "../vendor/socket.io.esm.min.js";
 import { validSession } from "./storage.js";
 
@@ -28,7 +29,7 @@ import { validSession } from "./storage.js";
  * @returns {Record<string, string>} the query that routes a connection to the conversation's process
  */
 export function routingQuery(sessionId) {
-  return sessionId ? { conversation: sessionId } : {};
+  return sessionId ? { route: sessionId.slice(0, 2) } : {};
 }
 
 export class Connection {

@@ -1,10 +1,9 @@
 // The chat page with `make run` RASA_WORKERS=2 (scripts/run.py: two Rasa processes
 // behind the page's relay), in a real browser: a reload reconnects to the process
-// that holds the conversation (the page names it in the engine.io query), so the
+// that holds the conversation (the page names its route in the engine.io query), so the
 // conversation goes on; new conversations are spread over both processes.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -19,13 +18,13 @@ const PYTHON = join(ROOT, ".venv", "bin", "python");
 const STARTUP_TIMEOUT_MS = 300_000;
 
 /**
- * The process that holds a conversation: channels/workers.py's worker_of (SHA-256, first 8 bytes, mod N).
+ * The process that holds a conversation: channels/workers.py's worker_of (an issued id's first two
+ * characters as a number, mod N).
  * @param {string} id
  * @returns {number}
  */
 function workerOf(id) {
-  const digest = createHash("sha256").update(id, "utf8").digest();
-  return Number(digest.readBigUInt64BE(0) % BigInt(WORKERS));
+  return parseInt(id.slice(0, 2), 16) % WORKERS;
 }
 
 /** @returns {Promise<boolean>} whether ``port`` is free on loopback */
