@@ -61,7 +61,10 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="tracker store of the cluster (the lock store is Redis in both)")
     parser.add_argument("--arms", default="ours_off,ours,ours_nocache",
                         help="variants of this assistant beside stock: ours (as make run), ours_nocache "
-                             "(PARSE_CACHE_SIZE=0), ours_off (RASA_PATCHES=0)")
+                             "(PARSE_CACHE_SIZE=0), ours_off (RASA_PATCHES=0); relay (make run, loaded "
+                             "through the page's /api/chat), workers (the same with RASA_WORKERS=--workers)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="Rasa processes of the workers arm (RASA_WORKERS)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder of the result files")
     parser.add_argument("--note", action="append", default=[], help="a note for the result file (repeatable)")
@@ -150,9 +153,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     levels = [int(value) for value in args.levels.split(",")]
     arms = [name.strip() for name in args.arms.split(",") if name.strip()]
-    unknown = sorted(set(arms) - set(servers.OURS_VARIANTS))
+    known = set(servers.OURS_VARIANTS) | set(servers.RELAY_ARMS)
+    unknown = sorted(set(arms) - known)
     if unknown or "ours" not in arms:
-        raise SystemExit(f"--arms: known are {sorted(servers.OURS_VARIANTS)}, 'ours' required; got {unknown}")
+        raise SystemExit(f"--arms: known are {sorted(known)}, 'ours' required; got {unknown}")
     started = dt.datetime.now(dt.timezone.utc)
     commit = git_commit()
     notes: List[str] = list(args.note)
@@ -186,7 +190,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         running["stock"] = servers.start_stock(stock_project, workdir)
         for name in arms:
-            running[name] = servers.start_ours(model, workdir, name)
+            if name in servers.RELAY_ARMS:
+                workers = servers.RELAY_ARMS[name] or args.workers
+                running[name] = servers.start_relay(model, workdir, name, workers)
+                notes.append(f"{name}: make run (scripts/run.py) with RASA_WORKERS={workers}, loaded through "
+                             "the page's /api/chat; CPU and memory of the Rasa processes and the page")
+            else:
+                running[name] = servers.start_ours(model, workdir, name)
         if args.cluster_instances > 0:
             running["cluster"] = servers.start_cluster(model, workdir, args.cluster_instances,
                                                        args.cluster_store)

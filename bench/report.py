@@ -22,10 +22,13 @@ ASSISTANTS = ("stock", "ours")  # always measured
 # ours_off: the same model and project with every runtime change off (RASA_PATCHES=0, actions
 # over HTTP); ours_nocache: as ``make run`` with the parse cache off (PARSE_CACHE_SIZE=0);
 # cluster: this assistant as several processes behind nginx.
-OPTIONAL_ASSISTANTS = ("ours_off", "ours_nocache", "cluster")
+# relay: ``make run`` through the page's relay (/api/chat), one Rasa process; workers: the same
+# with RASA_WORKERS Rasa processes (``--workers``).
+OPTIONAL_ASSISTANTS = ("ours_off", "ours_nocache", "cluster", "relay", "workers")
 CANDIDATES = ("ours", "cluster")  # what the targets are checked for
 LABELS = {"stock": "stock `rasa init`", "ours": "this assistant (`make run`)",
           "ours_off": "runtime changes off", "ours_nocache": "parse cache off",
+          "relay": "`make run` via the page relay", "workers": "`make run` RASA_WORKERS=N via the relay",
           "cluster": "this assistant, cluster"}
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from bench.procstat import memory_kib
+from bench.procstat import children, memory_kib
 from runtime.server_env import server_env
 from scripts.endpoints import endpoints_for
-from tests.ports import free_port  # noqa: F401 - also used by importers of this module
+from tests.ports import free_port, free_ports  # noqa: F401 - free_port also used by importers
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -244,6 +244,73 @@ def start_ours(model: Path, workdir: Path, name: str = "ours") -> RunningAssista
     return assistant
 
 
+
+
+# Arms that start this assistant as ``make run`` does (scripts/run.py: Rasa process(es) and the
+# page) and load it through the page's relay ``/api/chat``: RASA_WORKERS for each.
+RELAY_ARMS: Dict[str, Optional[int]] = {"relay": 1, "workers": None}  # None: ``--workers``
+RELAY_PATH = "/api/chat"
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+    """Waits until the page's ``/health`` answers 200 (every Rasa process reachable)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"make run stopped during start-up (exit code {proc.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not healthy within {timeout_s} s")
+
+
+def start_relay(model: Path, workdir: Path, name: str, workers: int) -> RunningAssistant:
+    """Starts this assistant as ``make run`` with ``RASA_WORKERS=workers`` and loads it through the page.
+
+    scripts/run.py starts the Rasa process(es) (actions in process, as ``make run``)
+    and the page; the load generator posts to the page's ``/api/chat``, which
+    relays each conversation to its Rasa process. The cold start runs until the
+    first answer and the page's health (every Rasa process up). CPU and memory
+    are those of the Rasa processes and the page (scripts/run.py itself only waits).
+
+    Args:
+        model: The model to serve (``scripts.run --model``).
+        workdir: Folder of the log file.
+        name: The arm's name (``RELAY_ARMS``).
+        workers: Rasa processes.
+    """
+    rasa_port, web_port = free_ports(workers), free_port()
+    env = bench_env(RASA_PORT=str(rasa_port), WEB_PORT=str(web_port), ACTION_PORT=str(free_port()),
+                    RASA_WORKERS=str(workers))
+    for unset in ("RASA_URL", "SESSION_SECRET", "RASA_WORKER_INDEX"):
+        env.pop(unset, None)
+    log = workdir / f"{name}-run.log"
+    started = time.monotonic()
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "scripts.run", "--model", str(model)],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{web_port}"
+    assistant = RunningAssistant(name, f"{base}{RELAY_PATH}", {}, lambda: stop_processes([proc]), logs=[log])
+    try:
+        first_answer(assistant.url, proc, "Hallo")
+        _wait_healthy(f"{base}/health", proc)
+    except RuntimeError:
+        assistant.stop()
+        raise
+    assistant.cold_start_s = time.monotonic() - started
+    roles: Dict[str, List[int]] = {"rasa_server": [], "web_page": []}
+    for pid in children(proc.pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        roles["web_page" if b"webchat.server" in command else "rasa_server"].append(pid)
+    assistant.roles = roles
+    return assistant
 
 
 def cache_counts(logs: Sequence[Path]) -> Optional[Tuple[int, int]]:

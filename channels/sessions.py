@@ -12,7 +12,9 @@ only together with its token:
 - a token is valid for ``SESSION_TOKEN_TTL_S`` (24 h) and renewed with every
   answer, so a conversation lives 24 h after its last message;
 - an id that was not issued, a missing, forged or expired token: a new
-  conversation, never someone else's.
+  conversation, never someone else's;
+- with several processes on one machine (``RASA_WORKERS``, ``channels.workers``)
+  a process issues only ids that route to itself and accepts no other.
 
 The messaging channels keep their platform ids: the platform authenticates
 those (``channels.signatures``).
@@ -23,19 +25,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Optional
 
 from channels import config
+from channels.workers import CONVERSATION_ID, Worker
 
 # HTTP headers of the REST channel and the page's relay: the answer names the
 # conversation, the client sends the token back with its next message.
 ID_HEADER = "X-Conversation-Id"
 TOKEN_HEADER = "X-Conversation-Token"
-ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+ID_PATTERN = CONVERSATION_ID
 MAX_TOKEN_CHARS = 100
 # Used when SESSION_SECRET is unset: one process (``make run``) signs and checks its own tokens.
 _PROCESS_SECRET = secrets.token_bytes(32)
@@ -67,17 +69,21 @@ class ConversationTokens:
         secret: The signing key.
         ttl_s: Seconds a token is valid.
         clock: Returns the current Unix time (tests pass their own).
+        worker: This process among the ``RASA_WORKERS`` (one process: every id is its own).
     """
 
-    def __init__(self, secret: bytes, ttl_s: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, secret: bytes, ttl_s: float, clock: Callable[[], float] = time.time,
+                 worker: Optional[Worker] = None) -> None:
         self._secret = secret
         self._ttl_s = ttl_s
         self._clock = clock
+        self._worker = worker or Worker()
 
     @classmethod
     def from_settings(cls, environ: Optional[Mapping[str, str]] = None) -> ConversationTokens:
-        """Reads ``SESSION_SECRET`` and ``SESSION_TOKEN_TTL_S`` (``channels.config``)."""
-        return cls(config.session_secret(environ) or _PROCESS_SECRET, config.session_ttl_s(environ))
+        """Reads ``SESSION_SECRET``, ``SESSION_TOKEN_TTL_S`` (``channels.config``) and the worker settings."""
+        return cls(config.session_secret(environ) or _PROCESS_SECRET, config.session_ttl_s(environ),
+                   worker=Worker.from_settings(environ))
 
     def _signature(self, conversation_id: str, expires: int) -> str:
         digest = hmac.new(self._secret, f"conversation:{conversation_id}:{expires}".encode(), hashlib.sha256)
@@ -89,8 +95,8 @@ class ConversationTokens:
         return f"{expires}.{self._signature(conversation_id, expires)}"
 
     def issue(self) -> Conversation:
-        """A new conversation: a random 128-bit id and its token."""
-        conversation_id = secrets.token_hex(16)
+        """A new conversation: a random 128-bit id (one that routes to this process) and its token."""
+        conversation_id = self._worker.draw(lambda: secrets.token_hex(16))
         return Conversation(conversation_id, self.token_for(conversation_id))
 
     def verify(self, conversation_id: Any, token: Any) -> bool:
@@ -102,9 +108,11 @@ class ConversationTokens:
 
         Returns:
             True only for an id this server (or one with the same secret) issued
-            and its unexpired, unchanged token.
+            and its unexpired, unchanged token, and that routes to this process.
         """
         if not isinstance(conversation_id, str) or not ID_PATTERN.fullmatch(conversation_id):
+            return False
+        if not self._worker.owns(conversation_id):
             return False
         if not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS:
             return False

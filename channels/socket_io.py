@@ -17,6 +17,7 @@ from channels.responses import response_message
 from channels.sessions import ConversationTokens
 from channels.startup import start as start_server
 from channels.web_security import origin_allowed
+from channels.workers import Worker
 from privacy.inbound import RESPONSE_UNREADABLE
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,22 @@ async def _maybe_await(result: Any) -> None:
     """Awaits ``result`` when python-socketio returned a coroutine (version 5 does for rooms)."""
     if inspect.isawaitable(result):
         await result
+
+
+def route_sessions_here(eio: Any, worker: Worker) -> None:
+    """Makes the engine.io server issue only session ids that route to this process (``RASA_WORKERS``).
+
+    The page's relay sends every request of an engine.io session (its ``sid``) to
+    ``channels.workers.worker_of(sid)``; so the session must start on that process.
+    With one process nothing changes.
+
+    Args:
+        eio: python-engineio's server (``sio.eio``).
+        worker: This process among the workers.
+    """
+    if worker.count > 1:
+        make_id = eio.generate_id
+        eio.generate_id = lambda: worker.draw(make_id)
 
 
 class SafeSocketIOInput(SocketIOInput):
@@ -92,6 +109,7 @@ class SafeSocketIOInput(SocketIOInput):
         sio = self.sio
         sio.eio.cors_allowed_origins = lambda origin, _environ=None: origin_allowed(origin, origins)
         sio.eio.max_http_buffer_size = limits.body_bytes
+        route_sessions_here(sio.eio, Worker.from_settings())
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Any, _: Any) -> None:

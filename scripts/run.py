@@ -7,11 +7,21 @@ the Rasa server (ACTIONS_IN_PROCESS, default on), so no action server is
 started; with ACTIONS_IN_PROCESS=0 it is (``runtime.action_server``), on
 127.0.0.1 (ACTION_HOST) with a token (ACTION_SERVER_TOKEN, random per run
 when unset) that the Rasa server sends. Ctrl-C (or SIGTERM) stops everything.
-Trains first when the model is missing or stale.
+Trains first when the model is missing or stale (``--model`` serves a given one).
+
+``RASA_WORKERS=N`` starts N Rasa server processes, on the ports ``RASA_PORT``
+to ``RASA_PORT``+N-1, so that one machine's cores all answer; each keeps its
+own conversations and the page relays each conversation to its process
+(``channels.workers``, ``webchat.upstreams``). They share one
+``SESSION_SECRET``: the operator's, or one made for this run (in the
+processes' environment only, never written or printed). Messaging webhooks
+reach the first process (``RASA_PORT``). Not with the handover to a person
+(its webhook would reach one process only).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import signal
@@ -21,8 +31,10 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping
+from typing import Dict, List, Mapping, Optional, Sequence
 
+import settings as catalogue
+from handover import settings as handover_settings
 from runtime import inprocess_actions, patches
 from runtime.action_server import HOST_ENV, TOKEN_ENV
 from runtime.server_env import server_env
@@ -46,7 +58,33 @@ def settings() -> Dict[str, str]:
     env.setdefault(HOST_ENV, "127.0.0.1")
     if not inprocess_actions.enabled(env) and patches.switched_on(env):
         env.setdefault(TOKEN_ENV, secrets.token_urlsafe(32))  # stock Rasa (RASA_PATCHES=0) sends none
+    if workers(env) > 1 and not (env.get("SESSION_SECRET") or "").strip():
+        env["SESSION_SECRET"] = secrets.token_hex(32)  # one for all processes of this run
     return env
+
+
+def workers(env: Mapping[str, str]) -> int:
+    """The number of Rasa server processes (``RASA_WORKERS``, default 1)."""
+    return int(catalogue.get("RASA_WORKERS", env))
+
+
+def check_workers(env: Mapping[str, str]) -> None:
+    """Refuses settings that several Rasa processes cannot serve.
+
+    Raises:
+        ValueError: ``RASA_WORKERS`` is not valid, the ports would pass 65535, or
+            the handover or ``RASA_URL`` is set with more than one process.
+    """
+    count = workers(env)
+    if count == 1:
+        return
+    if int(env["RASA_PORT"]) + count - 1 > 65535:
+        raise ValueError(f"RASA_PORT {env['RASA_PORT']} + RASA_WORKERS {count} passes port 65535")
+    if handover_settings.enabled(env):
+        raise ValueError("RASA_WORKERS above 1 does not work with the handover to a person: "
+                         "Chatwoot's webhook would reach one process only (use make cluster)")
+    if catalogue.get("RASA_URL", env):
+        raise ValueError("RASA_URL names one Rasa server: leave it unset with RASA_WORKERS above 1")
 
 
 def needs_action_server(env: Mapping[str, str]) -> bool:
@@ -89,13 +127,17 @@ def services(env: Mapping[str, str], model: Path) -> List[Service]:
         started.append(Service(
             "action server", [sys.executable, "-m", "runtime.action_server", "--port", action_port],
             dict(env), f"http://{env[HOST_ENV]}:{action_port}/health"))
-    started.append(Service(
-        "Rasa server",
-        [str(BIN / "rasa"), "run", "--model", str(model), "-i", host, "--port", rasa_port,
-         "--endpoints", str(endpoints_for(env)), "--credentials", "credentials.yml",
-         "--cors", f"http://localhost:{web_port}"],
-        server_env(env), f"http://{local}:{rasa_port}/"))
-    page_env = {name: value for name, value in env.items() if name != TOKEN_ENV}
+    count = workers(env)
+    for index in range(count):
+        port = str(int(rasa_port) + index)
+        worker_env = dict(env) if count == 1 else {**env, "RASA_WORKER_INDEX": str(index)}
+        started.append(Service(
+            "Rasa server" if count == 1 else f"Rasa server {index + 1}/{count}",
+            [str(BIN / "rasa"), "run", "--model", str(model), "-i", host, "--port", port,
+             "--endpoints", str(endpoints_for(env)), "--credentials", "credentials.yml",
+             "--cors", f"http://localhost:{web_port}"],
+            server_env(worker_env), f"http://{local}:{port}/"))
+    page_env = {name: value for name, value in env.items() if name not in (TOKEN_ENV, "SESSION_SECRET")}
     started.append(Service("web page", [sys.executable, "-m", "webchat.server"], page_env,
                            f"http://{local}:{web_port}/health"))
     return started
@@ -155,12 +197,24 @@ def stop_all(procs: List[subprocess.Popen]) -> None:
             proc.kill()
 
 
-def main() -> int:
-    """Starts the three services and waits until one stops or Ctrl-C."""
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """Parses the command line (``--model``)."""
+    parser = argparse.ArgumentParser(prog="python -m scripts.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, help="serve this model instead of training when needed")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Starts the services and waits until one stops or Ctrl-C."""
+    args = parse_args(argv)
     if not (ROOT / "webchat" / "static" / "vendor").is_dir():
         sys.exit("error: the web page is not built: run `make web` (or `make run`)")
-    env = settings()
-    model = ensure_model()
+    try:
+        env = settings()
+        check_workers(env)
+    except ValueError as error:
+        sys.exit(f"error: {error}")
+    model = args.model or ensure_model()
     planned = services(env, model)
     procs: List[subprocess.Popen] = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -37,8 +37,19 @@ SETTINGS: Tuple[S, ...] = (
       "address the web page listens on",
       "web page"),
     S("RASA_URL", "str", None,
-      "where the page relays messages to",
+      "where the page relays messages to (one Rasa server; leave unset with `RASA_WORKERS` above 1)",
       "web page", default_text="`http://localhost:$RASA_PORT`"),
+    S("RASA_WORKERS", "int", 1,
+      "Rasa server processes `make run` starts, on the ports `RASA_PORT` to `RASA_PORT`+N-1, with one "
+      "shared `SESSION_SECRET` (random per run when unset); the page relays every conversation to the "
+      "process that holds it (see `performance.md`, \"Both cores\"); messaging webhooks reach the first; "
+      "not with the handover to a person",
+      "`make run`, web page, REST and socket.io channels (`channels/workers.py`)",
+      low=1, high=16, invalid="error"),
+    S("RASA_WORKER_INDEX", "int", 0,
+      "which of the `RASA_WORKERS` processes this is (`make run` sets it): the process issues only "
+      "conversation ids that route to itself and continues no other",
+      "REST and socket.io channels (`channels/workers.py`)", low=0, high=15, invalid="error"),
     # Custom actions and the changes to Rasa
     S("ACTION_SERVER_TOKEN", "str", None,
       "shared secret: the action server answers 401 to calls without `Authorization: Bearer <token>`, and"

@@ -7,6 +7,8 @@ and accessibility statements) are filled in once, at start-up
 (``socket_proxy``); ``/api/chat`` relays to the REST channel for simple
 clients, with its conversation ids and tokens (``channels.sessions``);
 ``/api/chat/updates`` gives such a client a person's replies during a handover.
+With several Rasa processes (``RASA_WORKERS``) each request goes to the one
+that holds its conversation (``webchat.upstreams``).
 ``/health`` reports whether Rasa answers and the content date (the Rasa and
 spaCy versions only with ``EXPOSE_VERSIONS``).
 
@@ -26,7 +28,7 @@ import os
 import re
 from importlib import util as importlib_util
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 import aiohttp
 import yaml
@@ -39,6 +41,7 @@ from channels.sessions import ID_HEADER, MAX_TOKEN_CHARS, TOKEN_HEADER
 from channels.web_security import COMMON_HEADERS
 from operations.control import public_notice
 from webchat import pages, socket_proxy, transport
+from webchat.upstreams import Upstreams, rasa_urls
 
 STATIC = Path(__file__).parent / "static"
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,7 +147,8 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "invalid_token"}, status=400)
     if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
         return web.json_response({"error": "invalid_message"}, status=400)
-    url = f"{request.app['rasa_url']}/webhooks/rest/webhook"
+    base = request.app["upstreams"].pick(sender)
+    url = f"{base}/webhooks/rest/webhook"
     upstream_body = {"message": message, **({"sender": sender} if sender is not None else {})}
     try:
         async with request.app["client"].post(url, json=upstream_body,
@@ -156,7 +160,7 @@ async def chat(request: web.Request) -> web.Response:
                       if name in upstream.headers}
             return web.json_response(await upstream.json(), headers=passed)
     except (aiohttp.ClientError, TimeoutError):
-        logger.warning("Rasa server not reachable at %s", request.app["rasa_url"])
+        logger.warning("Rasa server not reachable at %s", base)
         return web.json_response({"error": "upstream"}, status=502)
 
 
@@ -175,7 +179,7 @@ async def chat_updates(request: web.Request) -> web.Response:
     if not isinstance(sender, str) or not SENDER_PATTERN.match(sender) or not isinstance(token, str) \
             or len(token) > MAX_TOKEN_CHARS:
         return web.json_response({"error": "invalid_sender"}, status=400)
-    url = f"{request.app['rasa_url']}/webhooks/rest/updates"
+    url = f"{request.app['upstreams'].pick(sender)}/webhooks/rest/updates"
     try:
         async with request.app["client"].post(url, json={"sender": sender},
                                               headers={TOKEN_HEADER: token}) as upstream:
@@ -197,23 +201,29 @@ async def health(request: web.Request) -> web.Response:
     """Reports the state of the assistant (503 when Rasa is down); versions only with ``EXPOSE_VERSIONS``.
 
     Rasa's HTTP API (and so its /version) is off; its root answers
-    "Hello from Rasa", with ": <version>" when it shows versions too.
+    "Hello from Rasa", with ": <version>" when it shows versions too. With
+    several Rasa processes, Rasa counts as reachable only when every one answers.
     """
     versions = request.app["expose_versions"]
-    rasa_status: Dict[str, Any] = {"reachable": False}
-    try:
-        async with request.app["client"].get(f"{request.app['rasa_url']}/") as upstream:
-            text = await upstream.text()
-            rasa_status = {"reachable": upstream.status == 200}
-            if versions and text.startswith("Hello from Rasa:"):
-                rasa_status["version"] = text.split(":", 1)[1].strip()
-    except (aiohttp.ClientError, TimeoutError):
-        pass
+    answers = [await _rasa_root(request.app["client"], url) for url in request.app["upstreams"].urls]
+    rasa_status: Dict[str, Any] = {"reachable": all(text is not None for text in answers)}
+    if rasa_status["reachable"] and versions and answers[0].startswith("Hello from Rasa:"):
+        rasa_status["version"] = answers[0].split(":", 1)[1].strip()
     report: Dict[str, Any] = {"status": "ok" if rasa_status["reachable"] else "degraded", "rasa": rasa_status}
     if versions:
         report["spacy_model_version"] = spacy_model_version()
     report["content_date"] = content_date()
     return web.json_response(report, status=200 if rasa_status["reachable"] else 503)
+
+
+async def _rasa_root(client: aiohttp.ClientSession, url: str) -> Optional[str]:
+    """The text of a Rasa process's root page, or None when it does not answer 200."""
+    try:
+        async with client.get(f"{url}/") as upstream:
+            text = await upstream.text()
+            return text if upstream.status == 200 else None
+    except (aiohttp.ClientError, TimeoutError):
+        return None
 
 
 async def _start_client(app: web.Application) -> None:
@@ -224,11 +234,13 @@ async def _stop_client(app: web.Application) -> None:
     await app["client"].close()
 
 
-def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.Application:
+def create_app(rasa_url: Union[str, Sequence[str]],
+               environ: Optional[Dict[str, str]] = None) -> web.Application:
     """Builds the web application.
 
     Args:
-        rasa_url: Base URL of the Rasa server, for example http://localhost:5005.
+        rasa_url: Base URL of the Rasa server, for example http://localhost:5005, or of each
+            Rasa process in worker order (``RASA_WORKERS``, ``webchat.upstreams``).
         environ: Settings (``ALLOWED_ORIGINS``, ``WEB_PORT``, ``EXPOSE_VERSIONS``,
             ``HTTP_HEADER_TIMEOUT_S``, ``MAX_BODY_BYTES``, ``ORGANISATION_NAME``...);
             ``os.environ`` when None.
@@ -243,7 +255,8 @@ def create_app(rasa_url: str, environ: Optional[Dict[str, str]] = None) -> web.A
     app["allowed_origins"] = config.allowed_origins(env)
     app["expose_versions"] = config.expose_versions(env)
     app["header_timeout_s"] = config.header_timeout_s(env)
-    app["rasa_url"] = rasa_url.rstrip("/")
+    app["upstreams"] = Upstreams([rasa_url] if isinstance(rasa_url, str) else rasa_url)
+    app["rasa_url"] = app["upstreams"].urls[0]
     rendered = pages.render_pages(env)
     for route, name in pages.ROUTES.items():
         app.router.add_get(route, page(rendered[name]))
@@ -263,7 +276,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s webchat %(levelname)s %(message)s")
     web_port = settings.get("WEB_PORT")
     host = settings.get("WEB_HOST")
-    app = create_app(settings.get("RASA_URL") or f"http://localhost:{settings.get('RASA_PORT')}")
+    app = create_app(rasa_urls())
     try:
         asyncio.run(transport.serve(app, host, web_port, app["header_timeout_s"]))
     except (web.GracefulExit, KeyboardInterrupt):

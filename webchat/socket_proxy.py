@@ -10,6 +10,13 @@ A browser request from another website is refused (403) before anything is
 relayed: an Origin outside ``ALLOWED_ORIGINS`` or ``Sec-Fetch-Site:
 cross-site`` (``transport.foreign_request``). Rasa's own socket.io checks the
 Origin too, but sees none from this relay.
+
+With several Rasa processes (``RASA_WORKERS``) every request of an engine.io
+session goes to the process that issued it (``sid`` in the query: each process
+issues only session ids that route to itself); a new session goes to the
+process of the conversation the page wants to continue (``route`` in the query:
+two characters of its id, ``channels.workers.route_of``, dropped before
+relaying), or without one to the next process in turn.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from typing import Any, Optional
 
 import aiohttp
 from aiohttp import WSMsgType, web
+from yarl import URL
 
+from channels.workers import ROUTE
 from webchat.transport import foreign_request, read_body
 
 PATH = "/socket.io/"
@@ -28,12 +37,29 @@ PATH = "/socket.io/"
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=70)
 MAX_BODY_BYTES = 64 * 1024
 PASSED_HEADERS = ("Content-Type",)
+# The page names the route of the conversation it continues, for the choice of the Rasa process only.
+ROUTE_PARAM = "route"
 
 logger = logging.getLogger("webchat.socket_proxy")
 
 
+def upstream_base(request: web.Request) -> str:
+    """The Rasa process of this request: of its engine.io session, else of its route, else the next one."""
+    upstreams = request.app["upstreams"]
+    sid = request.query.get("sid")
+    if sid:
+        return upstreams.pick(sid)
+    route = request.query.get(ROUTE_PARAM)
+    if route and ROUTE.fullmatch(route):
+        return upstreams.pick_route(route)
+    return upstreams.pick(None)
+
+
 def upstream_url(request: web.Request, scheme: str = "http") -> str:
     """Returns Rasa's socket.io address for this request, with its query string.
+
+    The process is the one that holds the request's session or conversation
+    (``upstream_base``); the ``route`` parameter is not passed on.
 
     Args:
         request: The browser's request to ``/socket.io/``.
@@ -42,10 +68,14 @@ def upstream_url(request: web.Request, scheme: str = "http") -> str:
     Returns:
         The upstream URL.
     """
-    base = request.app["rasa_url"]
+    base = upstream_base(request)
     if scheme == "ws":
         base = "ws" + base[len("http"):]
-    return f"{base}{PATH}?{request.query_string}"
+    if ROUTE_PARAM not in request.query:
+        return f"{base}{PATH}?{request.query_string}"
+    query = request.query.copy()
+    query.popall(ROUTE_PARAM, None)
+    return str(URL(f"{base}{PATH}").with_query(query))
 
 
 async def relay(request: web.Request) -> web.StreamResponse:
@@ -142,7 +172,7 @@ def add_routes(app: web.Application) -> None:
     """Adds the ``/socket.io/`` relay and its client session to ``app``.
 
     Args:
-        app: The web application; ``app["rasa_url"]`` must be set.
+        app: The web application; ``app["upstreams"]`` (``webchat.upstreams``) must be set.
     """
     app["sockets"] = set()
     app.router.add_route("GET", PATH, relay)

@@ -5,7 +5,11 @@
 // The assistant issues the conversation id and a token that proves it is ours
 // (session_confirm); both go with every session_request, so a reload or a
 // reconnect continues the conversation. Without them, or when the token has
-// expired, the assistant starts a new one.
+// expired, the assistant starts a new one. The first two characters of the id
+// go in the query of every engine.io request ("route", 1 of 256: not the id),
+// so that a server with several Rasa processes (RASA_WORKERS) relays a new
+// connection to the one that holds the conversation (channels/workers.py); the
+// relay drops it before passing the request on.
 import { io } from "../vendor/socket.io.esm.min.js";
 import { validSession } from "./storage.js";
 
@@ -19,6 +23,14 @@ import { validSession } from "./storage.js";
  *   onOffline: () => void,
  * }} ConnectionHandlers
  */
+
+/**
+ * @param {string | null} sessionId
+ * @returns {Record<string, string>} the query that routes a connection to the conversation's process
+ */
+export function routingQuery(sessionId) {
+  return sessionId ? { route: sessionId.slice(0, 2) } : {};
+}
 
 export class Connection {
   /**
@@ -40,6 +52,7 @@ export class Connection {
       reconnectionDelay: 1000,
       reconnectionDelayMax: 5000,
       timeout: 10000,
+      query: routingQuery(sessionId),
     });
     this.socket.on("connect", () => {
       this.socket.emit("session_request", { session_id: this.sessionId, session_token: this.sessionToken });
@@ -50,6 +63,8 @@ export class Connection {
       }
       this.sessionId = session.session_id;
       this.sessionToken = session.session_token;
+      // The next connection (a reconnect) names this conversation.
+      this.socket.io.opts.query = routingQuery(this.sessionId);
       this.handlers.onSession(this.sessionId, this.sessionToken);
       this.ready = true;
       this.handlers.onOnline();
