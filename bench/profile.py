@@ -3,7 +3,9 @@
 ``python -m bench.profile --model models/bvo-....tar.gz`` starts the action server,
 loads the model as ``rasa run`` does (same endpoints.yml), plays benchmark
 conversations, and writes the top functions to ``bench/results/profile.md``.
-The REST channel's own work (privacy check, HTTP) is not inside this path.
+The REST channel's own work (privacy check, HTTP) is not inside this path. The NLU
+runs on the profiled thread (``NLU_BATCH_SIZE=1`` unless set): with batches it runs
+in a worker thread that cProfile would not see.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
     configure_structlog(logging.INFO)
+    # A message alone is parsed alone either way; NLU_BATCH_SIZE=1 keeps the parse on this
+    # thread (not in the batches' worker thread), so that the one profile sees all of it.
+    os.environ.setdefault("NLU_BATCH_SIZE", "1")
     install_runtime_patches()  # as `rasa run` does through the first entry of credentials.yml
     endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
