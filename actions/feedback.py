@@ -37,7 +37,7 @@ class FeedbackState:
 
     Attributes:
         answers_since_ask: Factual answers since the last question (or session start).
-        asked: How often the question was asked in this session.
+        asked: How often the question was asked in this session (up to ``MAX_PER_SESSION``).
         last_topic: FAQ topic of the newest factual answer, if any.
     """
 
@@ -53,28 +53,37 @@ def _utter_action(event: Dict[str, Any]) -> str:
 def feedback_state(events: List[Dict[str, Any]]) -> FeedbackState:
     """Reads the feedback state from the events of the current session.
 
+    Walks back from the newest event to the newest ``session_started`` and stops
+    earlier once the question was asked ``MAX_PER_SESSION`` times after the
+    newest factual answer was found: nothing older changes what :func:`is_due`
+    decides, so a long conversation costs no more per turn.
+
     Args:
         events: The tracker's events, oldest first.
 
     Returns:
-        The state, counted from the newest ``session_started`` event on.
+        The state of the current session; ``asked`` counts up to ``MAX_PER_SESSION``.
     """
     answers = 0
     asked = 0
     topic: Optional[str] = None
-    for event in events:
+    for event in reversed(events):
         kind = event.get("event")
         if kind == "session_started":
-            answers, asked, topic = 0, 0, None
-        elif kind == "bot":
-            action = _utter_action(event)
-            if action.startswith(FACTUAL_PREFIX):
-                answers += 1
+            break
+        if kind != "bot":
+            continue
+        action = _utter_action(event)
+        if action.startswith(FACTUAL_PREFIX):
+            if topic is None:
                 topic = action[len(FACTUAL_PREFIX) :]
-            elif action == ASK_RESPONSE:
-                answers = 0
-                asked += 1
-    return FeedbackState(answers_since_ask=answers, asked=asked, last_topic=topic)
+            if asked == 0:
+                answers += 1
+        elif action == ASK_RESPONSE:
+            asked += 1
+        if asked >= MAX_PER_SESSION and topic is not None:
+            break
+    return FeedbackState(answers_since_ask=answers, asked=min(asked, MAX_PER_SESSION), last_topic=topic)
 
 
 def is_due(state: FeedbackState) -> bool:

@@ -126,3 +126,40 @@ def test_state_counts_answers_given_inside_forms_too(domain):
     state = feedback_state(events)
     assert state.answers_since_ask == 2 and state.last_topic == "how_many"
     assert is_due(state) == (FIRST_AFTER <= 2)
+
+
+def _forward_state(events):
+    """The former forward walk over all events, as the reference."""
+    answers, asked, topic = 0, 0, None
+    for event in events:
+        kind = event.get("event")
+        if kind == "session_started":
+            answers, asked, topic = 0, 0, None
+        elif kind == "bot":
+            action = str((event.get("metadata") or {}).get("utter_action") or "")
+            if action.startswith("utter_faq/"):
+                answers += 1
+                topic = action[len("utter_faq/"):]
+            elif action == "utter_ask_feedback":
+                answers = 0
+                asked += 1
+    return answers, asked, topic
+
+
+def test_the_backward_walk_gives_the_forward_walks_decision_for_random_sessions():
+    import random
+
+    from actions.feedback import MAX_PER_SESSION
+
+    rng = random.Random(17)
+    kinds = [{"event": "user", "text": "x"}, {"event": "session_started"},
+             {"event": "bot", "metadata": {"utter_action": "utter_faq/how_many"}},
+             {"event": "bot", "metadata": {"utter_action": "utter_faq/what_happened"}},
+             {"event": "bot", "metadata": {"utter_action": "utter_ask_feedback"}},
+             {"event": "bot", "metadata": {"utter_action": "utter_greet"}}, {"event": "action", "name": "x"}]
+    for _ in range(3000):
+        events = [rng.choice(kinds) for _ in range(rng.randint(0, 40))]
+        answers, asked, topic = _forward_state(events)
+        state = feedback_state(events)
+        assert (state.answers_since_ask, state.last_topic) == (answers, topic), events
+        assert state.asked == min(asked, MAX_PER_SESSION), events
