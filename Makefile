@@ -52,7 +52,7 @@ REALISTIC_BAR ?= 0.92
 test-realistic: train ## Blind set of 290 realistic messages end to end through the REST channel: score per kind (fails below REALISTIC_BAR, 92 %)
 	BVO_MODEL=$(MODEL) $(PY) -m tests.realistic --min-score $(REALISTIC_BAR)
 
-test-server: train ## Privacy end to end: a real Rasa server (SQLite store, --debug) with the current model
+test-server: web train ## Privacy end to end: a real Rasa server (SQLite store, --debug) with the current model
 	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m server tests/server
 
 test-security: train ## Attack suite: the running assistant (Rasa + web page) attacked from outside (docs/security.md)
