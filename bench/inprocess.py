@@ -31,8 +31,18 @@ from bench.scenarios import load_faq_questions, ours_conversation
 from bench.workload import Perturber, load_pool
 
 
-async def measure(model: Path, users: int, warmup_s: float, duration_s: float, profile: bool) -> str:
-    """Runs the load; returns one result line (and the profile when asked)."""
+async def measure(model: Path, users: int, warmup_s: float, duration_s: float, profile: bool,
+                  profile_out: Optional[Path] = None) -> str:
+    """Runs the load; returns one result line (and the profile when asked).
+
+    Args:
+        model: The trained model to load.
+        users: Closed-loop users sending at once.
+        warmup_s: Seconds of load before measuring.
+        duration_s: Seconds measured.
+        profile: Whether to profile the event loop's thread.
+        profile_out: Where to save the raw profile (``pstats`` format), if given.
+    """
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
@@ -84,6 +94,8 @@ async def measure(model: Path, users: int, warmup_s: float, duration_s: float, p
             f"({count} messages in {elapsed:.0f} s)")
     if not profile:
         return line
+    if profile_out is not None:
+        profiler.dump_stats(str(profile_out))
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
     return line + "\n\n" + out.getvalue()
@@ -97,8 +109,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--warmup", type=float, default=4.0)
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-out", type=Path, default=None, help="also save the raw profile (pstats)")
     args = parser.parse_args(argv)
-    print(asyncio.run(measure(args.model, args.users, args.warmup, args.duration, args.profile)))
+    print(asyncio.run(measure(args.model, args.users, args.warmup, args.duration, args.profile,
+                              args.profile_out)))
     return 0
 
 

@@ -37,6 +37,7 @@ reverts.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import logging
@@ -46,6 +47,7 @@ from operator import is_
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -60,6 +62,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from runtime.event_types import with_subclasses
+from runtime.slot_copy import copied_slots
 
 logger = logging.getLogger(__name__)
 
@@ -100,17 +103,55 @@ class WindowTracker(DialogueStateTracker):
             start: Index in ``source.events`` of the window's first event.
             start_slots: Slot values before that event (only slots that were set).
         """
-        super().__init__(source.sender_id, source.slots.values(), is_rule_tracker=source.is_rule_tracker)
+        super().__init__(source.sender_id, (), is_rule_tracker=source.is_rule_tracker)
+        self.slots = copied_slots(source.slots.values())
+        self._reset_slots()
         self.events = deque(islice(source.events, start, None))
         self.start_slots = dict(start_slots)
 
+    def past_states(self, domain: Domain, omit_unset_slots: bool = False,
+                    ignore_rule_only_turns: bool = False,
+                    rule_only_data: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Rasa's states of the window, built once per set of arguments.
+
+        The ``RulePolicy`` asks twice per prediction (with the user's text, then with
+        the intent) for the same window; a window never changes (a new event makes a
+        new window). Each caller gets its own copy, two levels deep, because Rasa's
+        featurizer deletes keys of the newest user state (every value inside is a
+        string or a tuple).
+
+        Args:
+            domain: The model's domain.
+            omit_unset_slots: As Rasa's.
+            ignore_rule_only_turns: As Rasa's.
+            rule_only_data: As Rasa's.
+
+        Returns:
+            A new list of states, equal to Rasa's for this window.
+        """
+        kept = self.__dict__.setdefault("_bvo_states", [])
+        for known_domain, omit, ignore, data, states in kept:
+            if known_domain is domain and omit == omit_unset_slots and ignore == ignore_rule_only_turns \
+                    and data == rule_only_data:
+                return _copy_states(states)
+        states = super().past_states(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        kept.append((domain, omit_unset_slots, ignore_rule_only_turns, copy.deepcopy(rule_only_data),
+                     _copy_states(states)))
+        return states
+
     def init_copy(self) -> DialogueStateTracker:
         """An empty tracker with the slot values of the window's start (``generate_all_prior_trackers``)."""
-        tracker = DialogueStateTracker(self.sender_id, self.slots.values(),
-                                       is_rule_tracker=self.is_rule_tracker)
+        tracker = DialogueStateTracker(self.sender_id, (), is_rule_tracker=self.is_rule_tracker)
+        tracker.slots = copied_slots(self.slots.values())
+        tracker._reset_slots()
         for key, value in self.start_slots.items():
             tracker._set_slot(key, value)
         return tracker
+
+
+def _copy_states(states: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [{kind: dict(part) if type(part) is dict else copy.deepcopy(part) for kind, part in state.items()}
+            for state in states]
 
 
 def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dict[str, Any]]]:

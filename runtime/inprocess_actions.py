@@ -190,9 +190,36 @@ def request_body(action: Any, tracker: DialogueStateTracker, domain: Domain) -> 
     """
     body = action._action_call_format(tracker, domain)
     state = body["tracker"]
-    state["latest_message"] = copy.deepcopy(state.get("latest_message"))
-    state["slots"] = copy.deepcopy(state.get("slots"))
+    state["latest_message"] = plain_copy(state.get("latest_message"))
+    state["slots"] = plain_copy(state.get("slots"))
     return body
+
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy of JSON-like data (what the action server gets as JSON), without ``copy.deepcopy``'s cost.
+
+    ``copy.deepcopy`` of the newest message's parse data (intent ranking, FAQ
+    ranking) was about a tenth of the event loop's time at 50 users. Dictionaries
+    and lists are copied, strings and numbers kept; anything else (a tuple, a
+    numpy number) goes to ``copy.deepcopy``.
+
+    Args:
+        value: The data.
+
+    Returns:
+        An equal copy that shares no dictionary or list with ``value``.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: plain_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [plain_copy(item) for item in value]
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
 
 
 def in_process_run(actions: InProcessActions) -> RunMethod:

@@ -124,6 +124,12 @@ def _history_window(original: Callable) -> Callable:
     return history_window.windowed_prediction_states(original)
 
 
+def _rule_index(original: Callable) -> Callable:
+    from runtime import rule_index
+
+    return rule_index.indexed_possible_keys(original)
+
+
 def _tracker_copy(original: Callable) -> Callable:
     from runtime import tracker_copy
 
@@ -339,6 +345,12 @@ CHANGES: Tuple[Change, ...] = (
                  *(f"{_EVENTS}:{name}" for name in (
                      "ActionExecuted", "ActionReverted", "ActiveLoop", "AllSlotsReset", "Restarted",
                      "SessionStarted", "SlotSet", "UserUtteranceReverted", "UserUttered")))),
+    Change("rasa.core.policies.rule_policy:RulePolicy._get_possible_keys", _rule_index,
+           "the rule policy checks only the rules whose newest state can match the conversation's",
+           uses=("rasa.core.policies.rule_policy:RulePolicy._rule_key_to_state",
+                 "rasa.core.policies.rule_policy:RulePolicy._is_rule_applicable",
+                 f"{_CONSTANTS}:PREVIOUS_ACTION", f"{_CONSTANTS}:SHOULD_NOT_BE_SET", f"{_CONSTANTS}:USER",
+                 "rasa.shared.nlu.constants:ACTION_NAME", "rasa.shared.nlu.constants:INTENT")),
     Change("rasa.shared.core.trackers:DialogueStateTracker.copy", _tracker_copy,
            "a tracker is copied from its state, not by replaying every event",
            uses=("rasa.shared.core.trackers:DialogueStateTracker.init_copy",

@@ -39,6 +39,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from runtime.applied_events import CACHE_ATTRIBUTE as APPLIED_CACHE
 from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
 from runtime.event_types import with_subclasses
+from runtime.slot_copy import copied_slots
 
 # The attributes of a tracker that applying events sets, and how each is copied.
 _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused")
@@ -141,7 +142,7 @@ def copy_state(tracker: DialogueStateTracker) -> DialogueStateTracker:
 
 def _copied_slots(tracker: DialogueStateTracker) -> Dict[str, Any]:
     # As init_copy: a plain dict by slot name, also for a tracker made without slots (AnySlotDict).
-    return {slot.name: copy.copy(slot) for slot in tracker.slots.values()}
+    return copied_slots(tracker.slots.values())
 
 
 def copy_without_replay(original: Callable[[DialogueStateTracker], DialogueStateTracker]

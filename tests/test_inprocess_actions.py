@@ -247,3 +247,18 @@ def test_a_package_that_cannot_be_imported_is_reported_and_every_action_gets_the
     for _ in range(2):  # imported once; the second call fails at once as well
         events = run_action("action_share_guidance", closed_port_url(), domain, tracker)
         assert events[0].metadata["utter_action"] == faults.RESPONSE
+
+
+def test_plain_copy_is_a_deep_copy_of_json_like_data():
+    import numpy as np
+
+    inner = {"name": "faq", "confidence": 0.5}
+    value = {"intent": inner, "ranking": [inner, {"name": "x", "confidence": np.float32(0.1)}],
+             "entities": [], "span": (1, [2]), "text": "é", "n": None, "ok": True, 3: 4}
+    got = inprocess_actions.plain_copy(value)
+    assert got == value
+    got["intent"]["name"] = "changed"
+    got["ranking"][0]["name"] = "changed"
+    got["span"][1].append(3)
+    assert value["intent"]["name"] == "faq" and value["ranking"][0]["name"] == "faq" and value["span"] == (1, [2])
+    assert got["ranking"][1]["confidence"] == np.float32(0.1) and got["ranking"][1] is not value["ranking"][1]

@@ -226,3 +226,31 @@ def test_the_slot_scan_is_kept_only_for_the_same_events():
     assert window_start(changed, 4) == (start, {"flow": "situation"})
     reverted = [UserUtteranceReverted(), *events[1:]]
     assert window_start(reverted, 4) is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_window_builds_its_states_once_and_each_caller_gets_its_own(seed, monkeypatch):
+    built: List[int] = []
+    rasas_history = Domain.states_for_tracker_history
+    monkeypatch.setattr(Domain, "states_for_tracker_history",
+                        lambda self, *a, **k: built.append(1) or rasas_history(self, *a, **k))
+    events = conversation(300 + seed, turns=60, reverts=False)
+    compared = 0
+    for end in range(12, len(events), 3):
+        view = window(tracker_of(events[:end]), 8)
+        if view is None:
+            continue
+        for ignore, data in ((False, None), (True, {"rule_only_slots": ["flow"], "rule_only_loops": []}),
+                             (False, {"rule_only_slots": [], "rule_only_loops": []})):
+            want = DialogueStateTracker.past_states(view, DOMAIN, ignore_rule_only_turns=ignore,
+                                                    rule_only_data=data)
+            before = len(built)
+            first = view.past_states(DOMAIN, ignore_rule_only_turns=ignore, rule_only_data=data)
+            for state in first:  # what Rasa's featurizer does to the newest user state
+                state.get("user", {}).pop("intent", None)
+                state.pop("slots", None)
+            second = view.past_states(DOMAIN, ignore_rule_only_turns=ignore, rule_only_data=data)
+            assert second == want and second is not first
+            assert len(built) - before <= 1, "built at most once per window and arguments"
+            compared += 1
+    assert compared > 50
