@@ -84,7 +84,7 @@ SETTINGS: Tuple[S, ...] = (
       "form the next one, in a worker thread beside the event loop (`runtime/nlu_batch.py`); `1` parses "
       "each message alone on the event loop, as Rasa does",
       "Rasa server (`runtime/nlu_batch.py`)", low=1, high=256, invalid="clamp"),
-    S("MAX_CONCURRENT_MESSAGES", "int", 32,
+    S("MAX_CONCURRENT_MESSAGES", "int", 64,
       "messages in progress at once per process; the others wait in arrival order, so under load every "
       "message waits about as long (see `performance.md`); a message gives its place back while the "
       "action server is slow; `0` removes the limit",
