@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import cProfile
 import io
-import logging
 import pstats
 import random
 import statistics
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from bench import servers
+from bench.profile import load_as_rasa_run
 from bench.scenarios import load_faq_questions, ours_conversation
 from bench.workload import Perturber, load_pool
 
@@ -43,19 +42,9 @@ async def measure(model: Path, users: int, warmup_s: float, duration_s: float, p
         profile: Whether to profile the event loop's thread.
         profile_out: Where to save the raw profile (``pstats`` format), if given.
     """
-    from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.core.utils import AvailableEndpoints
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
 
-    from runtime import install
-
-    configure_logging_and_warnings(logging.INFO)
-    configure_structlog(logging.INFO)
-    install()
-    endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
-    agent = await load_agent(model_path=str(model), endpoints=endpoints)
+    agent = await load_as_rasa_run(model)
     rng, faq, pool = random.Random(3), load_faq_questions(), load_pool()
     perturber = Perturber(random.Random(3))
     latencies: List[float] = []

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from bench import servers
 from bench.scenarios import TYPED, load_faq_questions, ours_conversation
@@ -55,8 +55,15 @@ async def play(agent: object, conversations: int, seed: int) -> List[float]:
     return latencies
 
 
-async def profile(model: Path, warmup: int, conversations: int, top: int) -> str:
-    """Loads the agent, warms it up, profiles ``conversations`` conversations; returns Markdown."""
+async def load_as_rasa_run(model: Path) -> Any:
+    """Loads the agent as ``rasa run`` does: its logging, the runtime's changes, endpoints.yml.
+
+    Args:
+        model: The trained model.
+
+    Returns:
+        The loaded ``Agent``.
+    """
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
@@ -66,12 +73,17 @@ async def profile(model: Path, warmup: int, conversations: int, top: int) -> str
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` without --debug
     configure_structlog(logging.INFO)
+    install_runtime_patches()  # as `rasa run` does through the first entry of credentials.yml
+    endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
+    return await load_agent(model_path=str(model), endpoints=endpoints)
+
+
+async def profile(model: Path, warmup: int, conversations: int, top: int) -> str:
+    """Loads the agent, warms it up, profiles ``conversations`` conversations; returns Markdown."""
     # A message alone is parsed alone either way; NLU_BATCH_SIZE=1 keeps the parse on this
     # thread (not in the batches' worker thread), so that the one profile sees all of it.
     os.environ.setdefault("NLU_BATCH_SIZE", "1")
-    install_runtime_patches()  # as `rasa run` does through the first entry of credentials.yml
-    endpoints = AvailableEndpoints.read_endpoints(str(servers.ROOT / "endpoints.yml"))
-    agent = await load_agent(model_path=str(model), endpoints=endpoints)
+    agent = await load_as_rasa_run(model)
     await play(agent, warmup, seed=1)
     profiler = cProfile.Profile()
     profiler.enable()

@@ -18,6 +18,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from bench.procstat import children, memory_kib
 from runtime.server_env import server_env
 from scripts.endpoints import endpoints_for
+from scripts.run import wait_until_up
 from tests.ports import free_port, free_ports  # noqa: F401 - free_port also used by importers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,22 +253,6 @@ RELAY_ARMS: Dict[str, Optional[int]] = {"relay": 1, "workers": None}  # None: ``
 RELAY_PATH = "/api/chat"
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
-    """Waits until the page's ``/health`` answers 200 (every Rasa process reachable)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"make run stopped during start-up (exit code {proc.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not healthy within {timeout_s} s")
-
-
 def start_relay(model: Path, workdir: Path, name: str, workers: int) -> RunningAssistant:
     """Starts this assistant as ``make run`` with ``RASA_WORKERS=workers`` and loads it through the page.
 
@@ -297,7 +282,7 @@ def start_relay(model: Path, workdir: Path, name: str, workers: int) -> RunningA
     assistant = RunningAssistant(name, f"{base}{RELAY_PATH}", {}, lambda: stop_processes([proc]), logs=[log])
     try:
         first_answer(assistant.url, proc, "Hallo")
-        _wait_healthy(f"{base}/health", proc)
+        wait_until_up(f"{base}/health", proc, "make run", timeout_s=STARTUP_TIMEOUT_S, interval_s=0.2)
     except RuntimeError:
         assistant.stop()
         raise
