@@ -130,6 +130,18 @@ def _rule_index(original: Callable) -> Callable:
     return rule_index.indexed_possible_keys(original)
 
 
+def _sparse_combine(original: Callable) -> Callable:
+    from runtime import nlu_shortcuts
+
+    return nlu_shortcuts.quick_sparse_combine(original)
+
+
+def _response_keys(original: Callable) -> Callable:
+    from runtime import nlu_shortcuts
+
+    return nlu_shortcuts.known_response_keys(original)
+
+
 def _tracker_copy(original: Callable) -> Callable:
     from runtime import tracker_copy
 
@@ -315,6 +327,12 @@ CHANGES: Tuple[Change, ...] = (
            uses=("rasa.nlu.utils.spacy_utils:SpacyNLP._preprocess_text",
                  "rasa.nlu.constants:DENSE_FEATURIZABLE_ATTRIBUTES", "rasa.nlu.constants:SPACY_DOCS"),
            active=_batches_on),
+    Change("rasa.shared.nlu.training_data.features:Features._combine_sparse_features", _sparse_combine,
+           "two sparse feature blocks joined directly, as scipy's hstack joins them",
+           uses=("scipy.sparse:coo_matrix", "scipy.sparse._sputils:get_index_dtype",
+                 "scipy.sparse._sputils:upcast")),
+    Change("rasa.nlu.selectors.response_selector:ResponseSelector._resolve_intent_response_key",
+           _response_keys, "the FAQ selector resolves each label's response key once"),
     Change("rasa.engine.runner.dask:DaskGraphRunner.run", _sequential_run,
            "the prediction graph runs its nodes in an order planned once, without dask's scheduler",
            uses=("rasa.engine.runner.dask:DaskGraphRunner._instantiate_nodes",

@@ -1,7 +1,7 @@
 """Batches understand each message as Rasa 3.6 does alone, and the planned graph runs as dask runs it.
 
 Loads the trained model with the runtime's changes (``runtime/nlu_batch.py``,
-``runtime/batch_inference.py``, ``runtime/graph_runner.py``, ``runtime/policy_shortcuts.py``)
+``runtime/batch_inference.py``, ``runtime/graph_runner.py``, ``runtime/policy_shortcuts.py``, ``runtime/nlu_shortcuts.py``)
 and without any, and parses every text of the Dutch and English blind sets and
 the development set: with the changes, 32 at a time concurrently (so in batches
 of the NLU graph, with spaCy's ``pipe`` and one network call per batch);
