@@ -84,6 +84,11 @@ SETTINGS: Tuple[S, ...] = (
       "form the next one, in a worker thread beside the event loop (`runtime/nlu_batch.py`); `1` parses "
       "each message alone on the event loop, as Rasa does",
       "Rasa server (`runtime/nlu_batch.py`)", low=1, high=256, invalid="clamp"),
+    S("GC_GEN0_THRESHOLD", "int", 10_000,
+      "allocations between two collections of the garbage collector's youngest generation, set once the "
+      "model is loaded (Python's own is 700: with thousands of kept conversations that made a full "
+      "collection of 200-400 ms every 2-3 s under load); `0` keeps Python's thresholds",
+      "Rasa server (`runtime/gc_freeze.py`)", low=0, high=1_000_000, invalid="default"),
     S("MAX_CONCURRENT_MESSAGES", "int", 64,
       "messages in progress at once per process; the others wait in arrival order, so under load every "
       "message waits about as long (see `performance.md`); a message gives its place back while the "

@@ -69,3 +69,29 @@ def test_install_wraps_rasas_listener_once(runtime_changes):
     assert current.__wrapped__.__module__ == "rasa.core.run"
     runtime.install()
     assert rasa.core.run.load_agent_on_start is current
+
+
+@pytest.fixture()
+def thresholds():
+    kept = gc.get_threshold()
+    yield
+    gc.set_threshold(*kept)
+
+
+def test_after_loading_the_young_generation_is_collected_less_often(unfrozen, thresholds, monkeypatch):
+    monkeypatch.delenv("GC_GEN0_THRESHOLD", raising=False)
+    gc.set_threshold(700, 10, 10)
+
+    async def load(*args, **kwargs):
+        return Model()
+
+    asyncio.run(gc_freeze.after_loading(load)())
+    assert gc.get_threshold() == (10_000, 10, 10)
+
+
+@pytest.mark.parametrize("value, expected", [("0", 700), ("2500", 2500), ("lots", 10_000)])
+def test_the_threshold_follows_its_setting(thresholds, monkeypatch, value, expected):
+    monkeypatch.setenv("GC_GEN0_THRESHOLD", value)
+    gc.set_threshold(700, 10, 10)
+    assert gc_freeze.raise_young_threshold() == expected
+    assert gc.get_threshold()[1:] == (10, 10)
