@@ -23,6 +23,8 @@ from handover import texts as handover_texts
 from understanding.followup import asks_the_same, is_anaphoric, is_followup
 
 MAX_CLARIFY = 3
+# How many earlier answers a follow-up may lean on (``previous_topics``).
+FOLLOWUP_TURNS = 3
 # With the handover to a person on (docs/handover.md): a request for a person gets the offer
 # instead of "ik kan u niet doorverbinden", and distress gets it after 113.
 HUMAN = "utter_human"
@@ -32,20 +34,28 @@ DISTRESS = "utter_distress_113"
 def previous_topics(events: List[Dict[str, Any]]) -> List[str]:
     """The FAQ topics of the assistant's newest answer before the current message.
 
+    Looks at the answers to the ``FOLLOWUP_TURNS`` messages before the current one,
+    newest first, and stops at the first that gave FAQ answers: a follow-up leans on
+    what was just said (also across a short turn such as a click on "Ja" under
+    "Had u hier iets aan?"), not on an answer from long ago, and a long conversation
+    costs no more per turn.
+
     Args:
         events: The tracker's events, oldest first (the newest user message last).
 
     Returns:
-        The topics of the FAQ answers sent between the two newest user messages
-        (or before the newest one, in a session's first turns), oldest first.
+        The topics of the FAQ answers of that answer, oldest first; none when the
+        session's recent answers had none.
     """
     users_seen = 0
     topics: List[str] = []
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
+            if topics:
+                break
             users_seen += 1
-            if users_seen == 2 and topics:
+            if users_seen > FOLLOWUP_TURNS:
                 break
             continue
         if kind == "session_started":

@@ -6,7 +6,8 @@ action asks only when it is due, so most of the time it sends nothing:
 * first after the second factual answer of the conversation (a single answer
   says little, and asking at once feels pushy);
 * then at least ``GAP`` factual answers after the previous question;
-* at most ``MAX_PER_SESSION`` times per session.
+* at most ``MAX_PER_SESSION`` times per session (counted over its newest
+  ``LOOKBACK_MESSAGES`` user messages: the whole session unless ``MAX_TURNS`` was raised).
 
 The question's buttons carry the FAQ topic of the answer just given (never any
 user text), so feedback can be counted per topic (``make report``).
@@ -29,6 +30,11 @@ ASK_RESPONSE = "utter_ask_feedback"
 FIRST_AFTER = 2
 GAP = 3
 MAX_PER_SESSION = 3
+# How far back the count of questions looks: the session's newest 200 user messages. A
+# session holds at most ``MAX_TURNS`` (200 by default) user messages, so by default this is
+# the whole session; with a higher cap the question may come again after 200 messages
+# without one, and a turn of a very long session costs no more than turn 200.
+LOOKBACK_MESSAGES = 200
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,11 @@ def _utter_action(event: Dict[str, Any]) -> str:
 def feedback_state(events: List[Dict[str, Any]]) -> FeedbackState:
     """Reads the feedback state from the events of the current session.
 
-    Walks back from the newest event to the newest ``session_started`` and stops
-    earlier once the question was asked ``MAX_PER_SESSION`` times after the
-    newest factual answer was found: nothing older changes what :func:`is_due`
-    decides, so a long conversation costs no more per turn.
+    Walks back from the newest event to the newest ``session_started``, at most
+    ``LOOKBACK_MESSAGES`` user messages back, and stops earlier once the question
+    was asked ``MAX_PER_SESSION`` times after the newest factual answer was found:
+    nothing older changes what :func:`is_due` decides, so a long conversation costs
+    no more per turn.
 
     Args:
         events: The tracker's events, oldest first.
@@ -67,10 +74,16 @@ def feedback_state(events: List[Dict[str, Any]]) -> FeedbackState:
     answers = 0
     asked = 0
     topic: Optional[str] = None
+    messages = 0
     for event in reversed(events):
         kind = event.get("event")
         if kind == "session_started":
             break
+        if kind == "user":
+            messages += 1
+            if messages > LOOKBACK_MESSAGES:
+                break
+            continue
         if kind != "bot":
             continue
         action = _utter_action(event)

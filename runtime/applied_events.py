@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from itertools import islice
-from operator import is_
 from typing import Any, Callable, FrozenSet, List, Tuple
 
 from rasa.shared.core.events import (
@@ -39,6 +38,8 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from runtime.event_prefix import continues
 
 # Where a tracker keeps its cache (``copy_state`` copies it).
 CACHE_ATTRIBUTE = "_bvo_applied_events"
@@ -91,7 +92,7 @@ def applied_events(tracker: DialogueStateTracker) -> List[Event]:
     events = tracker.events
     cached = tracker.__dict__.get(CACHE_ATTRIBUTE)
     done = len(cached.events) if cached is not None else 0
-    if cached is not None and len(events) >= done and all(map(is_, cached.events, events)):
+    if cached is not None and continues(cached.events, events):
         new = list(islice(events, done, None))
         if not new:
             return list(cached.applied)

@@ -9,10 +9,11 @@ The in-memory store (``privacy.tracker_stores.RedactingInMemoryTrackerStore``) m
 the dictionaries of the events it saves, once each, after redacting them
 (``extended``), and the tracker it hands out carries them (``EventDicts``, immutable;
 ``runtime.tracker_copy.copy_state`` passes them on). ``current_state`` with
-``EventVerbosity.ALL`` then gives a shallow copy of each kept dictionary (as fresh as
-``as_dict``'s: the values are the event's own objects either way) and ``as_dict`` of
-the events added since the save; when the kept events are not the tracker's first
-events (same objects), Rasa's own method runs. An event is not changed after it was
+``EventVerbosity.ALL`` then gives the kept dictionaries, each copied when it is first
+read (``runtime.event_view.CopiedOnRead``; a shallow copy is as fresh as ``as_dict``'s:
+the values are the event's own objects either way), and ``as_dict`` of the events
+added since the save; when the kept events are not the tracker's first events (the
+same objects, ``runtime.event_prefix``), Rasa's own method runs. An event is not changed after it was
 saved (Rasa's processor only adds events; the store redacts each once, before making
 its dictionary). ``tests/test_runtime_event_dicts.py`` compares the result with
 Rasa's own ``current_state`` over conversations saved and read back turn by turn.
@@ -23,11 +24,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from itertools import islice
-from operator import is_
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from runtime.event_prefix import continues
+from runtime.event_view import CopiedOnRead
 
 # Where a tracker carries them (``copy_state`` copies it).
 CACHE_ATTRIBUTE = "_bvo_event_dicts"
@@ -79,11 +82,10 @@ def current_state_with_kept_dicts(original: Callable[..., Dict[str, Any]]) -> Ca
         if cache is None:
             return original(self, event_verbosity)
         events, done = self.events, len(cache.events)
-        if len(events) < done or not all(map(is_, cache.events, events)):
+        if not continues(cache.events, events):
             return original(self, event_verbosity)
         state = original(self, EventVerbosity.NONE)
-        state["events"] = [dict(kept) for kept in cache.dicts] + [
-            event.as_dict() for event in islice(events, done, None)]
+        state["events"] = CopiedOnRead(cache.dicts, [event.as_dict() for event in islice(events, done, None)])
         return state
 
     return current_state

@@ -41,10 +41,10 @@ import copy
 import functools
 import json
 import logging
-from collections import OrderedDict, deque
+from collections import deque
+from dataclasses import dataclass
 from itertools import islice
-from operator import is_
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
@@ -61,6 +61,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from runtime.event_prefix import continues
 from runtime.event_types import with_subclasses
 from runtime.slot_copy import copied_slots
 
@@ -86,9 +87,8 @@ _SLOTS = with_subclasses(SlotSet)
 _USER = with_subclasses(UserUttered)
 # Where a tracker keeps its window between the several predictions of one turn.
 _CACHE_ATTRIBUTE = "_bvo_history_window"
-# The newest scans for slot values (``slots_before``), by the window's first event.
-_SLOT_SCANS: OrderedDict[int, Tuple[Tuple[Any, ...], Optional[Dict[str, Any]]]] = OrderedDict()
-_SLOT_SCANS_SIZE = 16
+# Where a tracker keeps its slot scan (``SlotScan``) for the next turn (``copy_state`` passes it on).
+SLOT_SCAN_ATTRIBUTE = "_bvo_slot_scan"
 
 
 class WindowTracker(DialogueStateTracker):
@@ -157,7 +157,34 @@ def _copy_states(states: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             for state in states]
 
 
-def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dict[str, Any]]]:
+def start_index(events: Sequence[Any], min_actions: int) -> Optional[int]:
+    """Where a window with at least ``min_actions`` actions can start, by its events alone.
+
+    Args:
+        events: The conversation's events, oldest first.
+        min_actions: Actions (``ActionExecuted``) the window must hold at least.
+
+    Returns:
+        The index of the window's first event (an ``action_listen`` followed by a user
+        message); None when the session is too short for a window or a revert is
+        inside it.
+    """
+    actions = 0
+    index = len(events) - 1
+    while index >= 0:
+        kind = type(events[index])
+        if kind in _STOPPING:
+            return None  # a revert anywhere, or a session shorter than the window
+        if kind in _ACTIONS:
+            actions += 1
+            if (actions >= min_actions and events[index].action_name == ACTION_LISTEN_NAME
+                    and index + 1 < len(events) and type(events[index + 1]) in _USER):
+                return index
+        index -= 1
+    return None
+
+
+def window_start(events: Sequence[Any], min_actions: int) -> Optional[Tuple[int, Dict[str, Any]]]:
     """Where a window with at least ``min_actions`` actions can start, and the slot values there.
 
     Args:
@@ -170,75 +197,73 @@ def window_start(events: List[Any], min_actions: int) -> Optional[Tuple[int, Dic
         session is too short for a window, or a window would not give Rasa's states
         (a revert in the session, a form active at the start).
     """
-    actions = 0
-    start = None
-    index = len(events) - 1
-    while index >= 0:
-        kind = type(events[index])
-        if kind in _STOPPING:
-            return None  # a revert anywhere, or a session shorter than the window
-        if kind in _ACTIONS:
-            actions += 1
-            if (actions >= min_actions and events[index].action_name == ACTION_LISTEN_NAME
-                    and index + 1 < len(events) and type(events[index + 1]) in _USER):
-                start = index
-                break
-        index -= 1
+    start = start_index(events, min_actions)
     if start is None:
         return None
-    slots = slots_before(events, start)
+    slots = scan_slots(events, start).result()
     return None if slots is None else (start, slots)
 
 
-def slots_before(events: List[Any], start: int) -> Optional[Dict[str, Any]]:
-    """The slot values set before ``events[start]`` in its session; None when no window may start there.
+@dataclass(frozen=True)
+class SlotScan:
+    """What the events before a window's start say about slots, kept to go on from at the next turn.
 
-    The scan walks back to the session's start; its result is kept for the same
-    events up to ``start`` (the same objects), so the predictions of one message,
-    and the copies of its tracker, scan once.
+    Attributes:
+        events: The events scanned (a list nobody changes); the first ``upto`` were read.
+        upto: How many first events were read.
+        slots: The values of the slots set since the newest session start or restart
+            (and since the newest ``AllSlotsReset``).
+        reverted: Whether a revert came after the newest session start or restart.
+        loop: The form named by the newest ``ActiveLoop`` after it, if any.
+    """
+
+    events: Sequence[Any]
+    upto: int
+    slots: Mapping[str, Any]
+    reverted: bool
+    loop: Optional[str]
+
+    def result(self) -> Optional[Dict[str, Any]]:
+        """The slot values before event ``upto``; None when no window may start there (a revert, a form)."""
+        return None if self.reverted or self.loop else dict(self.slots)
+
+
+def scan_slots(events: Sequence[Any], start: int, previous: Optional[SlotScan] = None) -> SlotScan:
+    """Reads the events before ``start``, going on from ``previous`` when the events continue its own.
+
+    A forward pass that gives what a backward walk to the session start gives: the
+    newest value of each slot, nothing from before a session start, restart or
+    ``AllSlotsReset``, and whether a revert or an active form rules the window out.
+    The window's start only moves forward in a conversation, so each turn reads the
+    events of the previous turn only; another conversation, a changed event list or
+    an earlier start is read from the first event.
 
     Args:
         events: The conversation's events, oldest first.
         start: Index of the window's first event.
+        previous: The scan made for an earlier turn of (maybe) this conversation.
 
     Returns:
-        The values of the slots set before ``start``, or None (a revert, or a form
-        active at ``start``).
+        The scan of ``events[:start]``.
     """
-    prefix = events[:start + 1]
-    key = id(events[start])
-    kept = _SLOT_SCANS.get(key)
-    if kept is not None and len(kept[0]) == len(prefix) and all(map(is_, kept[0], prefix)):
-        _SLOT_SCANS.move_to_end(key)
-        return None if kept[1] is None else dict(kept[1])
-    found = _scan_slots(events, start)
-    _SLOT_SCANS[key] = (tuple(prefix), found)
-    while len(_SLOT_SCANS) > _SLOT_SCANS_SIZE:
-        _SLOT_SCANS.popitem(last=False)
-    return None if found is None else dict(found)
-
-
-def _scan_slots(events: List[Any], start: int) -> Optional[Dict[str, Any]]:
-    slots: Dict[str, Any] = {}
-    slots_final = False  # an AllSlotsReset: earlier values no longer count
-    loop_seen = False
-    for index in range(start - 1, -1, -1):
-        event = events[index]
+    if previous is not None and start >= previous.upto and continues(previous.events, events, previous.upto):
+        first, slots = previous.upto, dict(previous.slots)
+        reverted, loop = previous.reverted, previous.loop
+    else:
+        first, slots, reverted, loop = 0, {}, False, None
+    for event in islice(events, first, start):
         kind = type(event)
         if kind in _SLOTS:
-            if not slots_final and event.key not in slots:
-                slots[event.key] = event.value
-        elif kind in _REVERTING:
-            return None
+            slots[event.key] = event.value
         elif kind in _RESETTING:
-            break
+            slots, reverted, loop = {}, False, None
+        elif kind in _REVERTING:
+            reverted = True
         elif kind in _LOOPS:
-            if not loop_seen and event.name:
-                return None  # a form is active where the window would start
-            loop_seen = True
+            loop = event.name
         elif kind in _SLOT_RESETS:
-            slots_final = True
-    return slots
+            slots = {}
+    return SlotScan(events, start, slots, reverted, loop)
 
 
 def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTracker]:
@@ -257,8 +282,14 @@ def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTr
     cached = tracker.__dict__.get(_CACHE_ATTRIBUTE)
     if cached is not None and cached[0] == key:
         return cached[1]
-    found = window_start(list(tracker.events), min_actions)
-    view = WindowTracker(tracker, *found) if found else None
+    events = list(tracker.events)
+    start = start_index(events, min_actions)
+    view = None
+    if start is not None:
+        scan = scan_slots(events, start, tracker.__dict__.get(SLOT_SCAN_ATTRIBUTE))
+        tracker.__dict__[SLOT_SCAN_ATTRIBUTE] = scan
+        slots = scan.result()
+        view = WindowTracker(tracker, start, slots) if slots is not None else None
     if view is not None and sum(isinstance(e, ActionExecuted) for e in view.applied_events()) < min_actions:
         view = None  # forms undone inside the window left too few states
     tracker.__dict__[_CACHE_ATTRIBUTE] = (key, view)

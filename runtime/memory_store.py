@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice
-from operator import is_
 from typing import Any, Dict, Optional
 
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -45,6 +44,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_con
 from privacy.tracker_stores import RedactingInMemoryTrackerStore, redact_event, redact_slots
 from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
 from runtime.event_dicts import extended, kept_dicts
+from runtime.event_prefix import continues
 from runtime.tracker_copy import copy_state, plain, replays_alike
 
 
@@ -124,7 +124,7 @@ class TrackerKeepingStore(RedactingInMemoryTrackerStore):
         if kept is None:
             return 0
         old, new = kept.tracker.events, tracker.events
-        if len(new) < len(old) or not all(map(is_, old, new)):
+        if not continues(old, new):
             return 0
         return len(old)
 

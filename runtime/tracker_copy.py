@@ -39,13 +39,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from runtime.applied_events import CACHE_ATTRIBUTE as APPLIED_CACHE
 from runtime.event_dicts import CACHE_ATTRIBUTE as EVENT_DICTS
 from runtime.event_types import with_subclasses
+from runtime.history_window import SLOT_SCAN_ATTRIBUTE
 from runtime.slot_copy import copied_slots
 
 # The attributes of a tracker that applying events sets, and how each is copied.
 _SHARED = ("latest_message", "latest_bot_utterance", "followup_action", "_paused")
 # What a tracker carries about its events that a copy with the same events may use
 # (the last: runtime.turn_cap.CACHE_ATTRIBUTE, named here since turn_cap imports channels/).
-CARRIED = (APPLIED_CACHE, EVENT_DICTS, "_bvo_turns_in_session")
+CARRIED = (APPLIED_CACHE, EVENT_DICTS, SLOT_SCAN_ATTRIBUTE, "_bvo_turns_in_session")
 
 
 

@@ -15,7 +15,6 @@ import functools
 import logging
 from dataclasses import dataclass
 from itertools import islice
-from operator import is_
 from typing import Any, Awaitable, Callable, Iterable, Optional, Tuple
 
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
@@ -23,6 +22,7 @@ from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.limit_texts import SESSION_RESTARTED, notice
+from runtime.event_prefix import continues
 from runtime.event_types import with_subclasses
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def turns_in_session(tracker: DialogueStateTracker) -> int:
     """
     events = tracker.events
     kept = tracker.__dict__.get(CACHE_ATTRIBUTE)
-    if kept is not None and len(events) >= len(kept.events) and all(map(is_, kept.events, events)):
+    if kept is not None and continues(kept.events, events):
         new = tuple(islice(events, len(kept.events), None))
         turns = _count(new, kept.turns)
         counted = kept.events + new

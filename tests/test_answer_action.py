@@ -23,7 +23,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import runtime
-from actions.answer import ActionAnswer, clarify_values, previous_topics
+from actions.answer import FOLLOWUP_TURNS, ActionAnswer, clarify_values, previous_topics
 from tests.conftest import closed_port_url, make_tracker, user_turn
 from tests.test_feedback_action import faq_turn
 
@@ -72,6 +72,22 @@ def test_previous_topics_are_those_of_the_last_answer_only(domain):
     assert previous_topics(sdk_events(tracker)) == ["how_many"]
     fresh = DialogueStateTracker.from_events("u", [SessionStarted(), turn("waarom?")], domain.slots)
     assert previous_topics(sdk_events(fresh)) == []
+
+
+def test_previous_topics_look_back_a_few_answers_and_stop_at_the_newest_with_topics(domain):
+    thanks = [turn("ja", "feedback_yes"), ActionExecuted("utter_feedback_thanks"), BotUttered("Dank u.")]
+    chat = [turn("hallo", "greet"), ActionExecuted("utter_greet"), BotUttered("Hallo.")]
+    start = [ActionExecuted("action_listen"), SessionStarted()]
+    across_a_click = start + [*faq_turn(domain, "which_lab"), *faq_turn(domain, "how_many"), *thanks,
+                              turn("en toen?")]
+    assert previous_topics(sdk_events(DialogueStateTracker.from_events("u", across_a_click, domain.slots))) \
+        == ["how_many"]
+    long_ago = start + [*faq_turn(domain, "which_lab"), *chat * (FOLLOWUP_TURNS - 1), *thanks, turn("en toen?")]
+    assert previous_topics(sdk_events(DialogueStateTracker.from_events("u", long_ago, domain.slots))) == []
+    just_in_reach = start + [*faq_turn(domain, "which_lab"), *chat * (FOLLOWUP_TURNS - 2), *thanks,
+                             turn("en toen?")]
+    assert previous_topics(sdk_events(DialogueStateTracker.from_events("u", just_in_reach, domain.slots))) \
+        == ["which_lab"]
 
 
 def sdk_events(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:

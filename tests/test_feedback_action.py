@@ -163,3 +163,16 @@ def test_the_backward_walk_gives_the_forward_walks_decision_for_random_sessions(
         state = feedback_state(events)
         assert (state.answers_since_ask, state.last_topic) == (answers, topic), events
         assert state.asked == min(asked, MAX_PER_SESSION), events
+
+
+def test_the_questions_are_counted_over_the_newest_messages_of_a_long_session():
+    from actions.feedback import LOOKBACK_MESSAGES
+
+    ask = {"event": "bot", "metadata": {"utter_action": "utter_ask_feedback"}}
+    answer = {"event": "bot", "metadata": {"utter_action": "utter_faq/how_many"}}
+    user = {"event": "user", "text": "x"}
+    asked_early = [{"event": "session_started"}, *[ask] * MAX_PER_SESSION]
+    within = asked_early + [user, answer] * LOOKBACK_MESSAGES
+    assert feedback_state(within).asked == MAX_PER_SESSION and not is_due(feedback_state(within))
+    beyond = asked_early + [user, answer] * (LOOKBACK_MESSAGES + 1)
+    assert feedback_state(beyond).asked == 0 and is_due(feedback_state(beyond))

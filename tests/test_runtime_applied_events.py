@@ -51,7 +51,9 @@ def test_a_new_form_name_or_changed_events_make_it_walk_everything_again():
     for event in (ActiveLoop("situation_form"), ActionExecuted("situation_form"), listen):
         tracker.update(event)
     assert _same(applied_events(tracker), ORIGINAL(tracker))
-    tracker.events[1] = UserUttered("y", {"name": "deny"})  # an earlier event replaced
+    tracker.events[-1] = UserUttered("y", {"name": "deny"})  # the newest event seen replaced
+    assert _same(applied_events(tracker), ORIGINAL(tracker))
+    tracker.events[0] = ActionExecuted("action_session_start")  # the first one
     assert _same(applied_events(tracker), ORIGINAL(tracker))
     tracker.events.popleft()
     assert _same(applied_events(tracker), ORIGINAL(tracker))

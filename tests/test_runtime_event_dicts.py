@@ -68,6 +68,8 @@ def test_other_events_than_the_kept_ones_get_rasas_state():
     asyncio.run(store.save(DialogueStateTracker.from_events("s", conversation(1, turns=5), DOMAIN.slots)))
     again = asyncio.run(store.retrieve("s"))
     assert again.__dict__.get(CACHE_ATTRIBUTE) is not None
-    again.events[2] = ActionExecuted("utter_greet")
+    again.events[-1] = ActionExecuted("utter_greet")  # the newest kept event replaced
     assert CURRENT_STATE(again, EventVerbosity.ALL) == ORIGINAL(again, EventVerbosity.ALL)
-    assert CURRENT_STATE(again, EventVerbosity.ALL)["events"][2]["name"] == "utter_greet"
+    assert CURRENT_STATE(again, EventVerbosity.ALL)["events"][-1]["name"] == "utter_greet"
+    again.events[0] = ActionExecuted("utter_goodbye")  # and the first
+    assert CURRENT_STATE(again, EventVerbosity.ALL)["events"][0]["name"] == "utter_goodbye"

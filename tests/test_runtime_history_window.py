@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
@@ -36,7 +37,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from runtime import history_window, patches
-from runtime.history_window import WindowTracker, window, window_start
+from runtime.history_window import WindowTracker, scan_slots, window, window_start
+from runtime.tracker_copy import copy_state
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load([str(ROOT / "domain.yml"), str(ROOT / "data" / "responses")])
@@ -215,17 +217,48 @@ def test_the_policies_see_a_bounded_history_at_turn_1000(tmp_path, runtime_chang
     assert isinstance(window(tracker, 8), WindowTracker)
 
 
-def test_the_slot_scan_is_kept_only_for_the_same_events():
+def test_the_slot_scan_goes_on_only_from_the_same_events():
     listen, user = ActionExecuted("action_listen"), UserUttered("x", {"name": "greet"})
     events = [SlotSet("flow", "checklist"), *([listen, user, ActionExecuted("utter_greet")] * 10)]
     start, slots = window_start(events, 4)
     assert slots == {"flow": "checklist"}
     slots["flow"] = "changed by the caller"
     assert window_start(events, 4)[1] == {"flow": "checklist"}
-    changed = [SlotSet("flow", "situation"), *events[1:]]  # the same window start, another slot event
+    earlier = scan_slots(events, start - 3)
+    # a scan goes on from an earlier one of the same events: what it holds is not read again
+    marked = dataclasses.replace(earlier, slots={"flow": "kept"})
+    assert scan_slots(events, start, marked).result() == {"flow": "kept"}
+    changed = [SlotSet("flow", "situation"), *events[1:]]  # the same window start, another first event
+    assert scan_slots(changed, start, marked).result() == {"flow": "situation"}
     assert window_start(changed, 4) == (start, {"flow": "situation"})
+    assert scan_slots(events, start - 6, marked).result() == {"flow": "checklist"}  # an earlier start
     reverted = [UserUtteranceReverted(), *events[1:]]
     assert window_start(reverted, 4) is None
+    assert scan_slots(reverted, start, marked).result() is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_growing_conversation_scans_each_event_once_and_gets_rasas_states(seed):
+    events = conversation(500 + seed, turns=80, reverts=seed % 3 == 0)
+    tracker = tracker_of(events[:3])
+    compared = 0
+    for end in range(4, len(events) + 1):
+        tracker.update(events[end - 1])
+        if not isinstance(events[end - 1], UserUttered):
+            continue
+        view = window(tracker, 8)
+        carried = tracker.__dict__.get(history_window.SLOT_SCAN_ATTRIBUTE)
+        if view is None:
+            continue
+        fresh = scan_slots(list(tracker.events), carried.upto)
+        assert carried.result() == fresh.result() and carried.upto == fresh.upto
+        whole = tracker.past_states(DOMAIN)
+        part = view.past_states(DOMAIN)
+        assert part[1:] == whole[-(len(part) - 1):], end
+        compared += 1
+        tracker = copy_state(tracker)  # the next message's tracker, as the store hands it out
+        assert tracker.__dict__.get(history_window.SLOT_SCAN_ATTRIBUTE) is carried
+    assert compared > 10 or seed % 3 == 0
 
 
 @pytest.mark.parametrize("seed", range(3))
