@@ -28,9 +28,11 @@ are then the newest states of the whole history, identical, because:
   earlier form turns (``applied_events``) never reaches back across the start;
 * the session starts (``session_started``, ``restart``) before the window.
 
-Finding the start is one backward pass over the session's events with type checks
-only (no replay, no state); everything the policies do then costs what the window
-costs. ``tests/test_runtime_history_window.py`` compares the window's states with
+Finding the start is a backward pass over the window's own events with type checks
+only (no replay, no state); the slot values there come from a forward pass that the
+tracker carries from turn to turn (``scan_slots``, ``SLOT_SCAN_ATTRIBUTE``), so each
+message reads only the events since the previous one. Everything the policies do
+then costs what the window costs. ``tests/test_runtime_history_window.py`` compares the window's states with
 Rasa's own over whole conversations with forms, fallbacks, session starts and
 reverts.
 """
