@@ -109,8 +109,7 @@ class WindowTracker(DialogueStateTracker):
             start_slots: Slot values before that event (only slots that were set).
         """
         super().__init__(source.sender_id, (), is_rule_tracker=source.is_rule_tracker)
-        self.slots = copied_slots(source.slots.values())
-        self._reset_slots()
+        _give_empty_slots(self, source)
         self.events = deque(islice(source.events, start, None))
         self.start_slots = dict(start_slots)
 
@@ -147,11 +146,16 @@ class WindowTracker(DialogueStateTracker):
     def init_copy(self) -> DialogueStateTracker:
         """An empty tracker with the slot values of the window's start (``generate_all_prior_trackers``)."""
         tracker = DialogueStateTracker(self.sender_id, (), is_rule_tracker=self.is_rule_tracker)
-        tracker.slots = copied_slots(self.slots.values())
-        tracker._reset_slots()
+        _give_empty_slots(tracker, self)
         for key, value in self.start_slots.items():
             tracker._set_slot(key, value)
         return tracker
+
+
+def _give_empty_slots(tracker: DialogueStateTracker, source: DialogueStateTracker) -> None:
+    """Gives ``tracker`` copies of ``source``'s slots, reset to their initial values."""
+    tracker.slots = copied_slots(source.slots.values())
+    tracker._reset_slots()
 
 
 def _copy_states(states: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

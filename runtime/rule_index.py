@@ -86,7 +86,7 @@ class RuleIndex:
             return set(self.always)  # a starter state: only rules without an action can match
         action = previous.get(ACTION_NAME)
         intent = newest.get(USER, {}).get(INTENT)
-        if not _indexable(action) or not (intent is None or _indexable(intent)):
+        if not (_indexable(action) and _indexable(intent)):
             return None
         found = set(self.always)
         found.update(self.by_action.get((action, _ANY_INTENT), ()))

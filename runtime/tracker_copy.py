@@ -124,7 +124,8 @@ def copy_state(tracker: DialogueStateTracker) -> DialogueStateTracker:
         _max_event_history=tracker._max_event_history,
         events=deque(tracker.events, tracker._max_event_history),
         sender_id=tracker.sender_id or DEFAULT_SENDER_ID,
-        slots=_copied_slots(tracker),
+        # as init_copy: a plain dict by slot name, also for a tracker made without slots (AnySlotDict)
+        slots=copied_slots(tracker.slots.values()),
         sender_source=None,
         is_rule_tracker=tracker.is_rule_tracker,
         latest_action=dict(tracker.latest_action) if tracker.latest_action is not None else None,
@@ -139,11 +140,6 @@ def copy_state(tracker: DialogueStateTracker) -> DialogueStateTracker:
         if cache is not None:
             state[name] = cache
     return duplicate
-
-
-def _copied_slots(tracker: DialogueStateTracker) -> Dict[str, Any]:
-    # As init_copy: a plain dict by slot name, also for a tracker made without slots (AnySlotDict).
-    return copied_slots(tracker.slots.values())
 
 
 def copy_without_replay(original: Callable[[DialogueStateTracker], DialogueStateTracker]
