@@ -99,9 +99,17 @@ export function count(page, who) {
  * @param {number} before bot messages before the question
  */
 export async function waitForAnswer(page, before) {
-  await page.waitForFunction(
-    (n) => document.querySelectorAll("#chat-log .chat__msg--bot").length > n, before,
-    { timeout: ANSWER_TIMEOUT_MS });
+  try {
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("#chat-log .chat__msg--bot").length > n, before,
+      { timeout: ANSWER_TIMEOUT_MS });
+  } catch (error) {
+    // say what the log held, so that a failure in CI can be read from its output
+    const log = await page.locator("#chat-log .chat__msg").allTextContents().catch(() => []);
+    throw new Error(`no answer after bot message ${before} within ${ANSWER_TIMEOUT_MS} ms; `
+      + `connection ${await page.evaluate(() => document.body.dataset.connection).catch(() => "?")}; `
+      + `log (newest 6): ${JSON.stringify(log.slice(-6))}`, { cause: error });
+  }
   // an answer can have several bubbles: wait until no new one arrives for 1.5 s
   let last = -1;
   for (;;) {
