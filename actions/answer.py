@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.bot_events import utter_action
 from actions.language import language_of
 from actions.reply_plan import ANAPHORIC, CLARIFY, ELLIPTIC, FAQ_PREFIX, SAME, plan_reply
 from actions.topics import load_catalogue
@@ -61,7 +62,7 @@ def previous_topics(events: List[Dict[str, Any]]) -> List[str]:
         if kind == "session_started":
             break
         if kind == "bot" and users_seen >= 1:
-            action = str((event.get("metadata") or {}).get("utter_action") or "")
+            action = utter_action(event)
             if action.startswith(FAQ_PREFIX):
                 topics.insert(0, action[len(FAQ_PREFIX):])
     return topics

@@ -25,6 +25,8 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.bot_events import utter_action
+
 FACTUAL_PREFIX = "utter_faq/"
 ASK_RESPONSE = "utter_ask_feedback"
 FIRST_AFTER = 2
@@ -50,10 +52,6 @@ class FeedbackState:
     answers_since_ask: int
     asked: int
     last_topic: Optional[str]
-
-
-def _utter_action(event: Dict[str, Any]) -> str:
-    return str((event.get("metadata") or {}).get("utter_action") or "")
 
 
 def feedback_state(events: List[Dict[str, Any]]) -> FeedbackState:
@@ -86,7 +84,7 @@ def feedback_state(events: List[Dict[str, Any]]) -> FeedbackState:
             continue
         if kind != "bot":
             continue
-        action = _utter_action(event)
+        action = utter_action(event)
         if action.startswith(FACTUAL_PREFIX):
             if topic is None:
                 topic = action[len(FACTUAL_PREFIX) :]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional
 
+from actions.bot_events import utter_action
 from understanding.emotion import fold
 
 AFFIRM = frozenset(w.strip() for w in """
@@ -64,7 +65,7 @@ def last_bot_action(events: List[Dict[str, Any]]) -> Optional[str]:
                 return None
             seen_user = True
         elif kind == "bot" and seen_user:
-            return str((event.get("metadata") or {}).get("utter_action") or "") or None
+            return utter_action(event) or None
     return None
 
 
