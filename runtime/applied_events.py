@@ -10,7 +10,8 @@ The walk keeps a list and goes forward; the only thing it reads ahead is the set
 form names (``ActiveLoop`` events with a name, anywhere). So the result for
 ``events + new`` is the walk over ``new`` continued from the result for ``events``,
 as long as ``new`` names no form that ``events`` did not. The tracker keeps the
-events it last walked, the form names and the result (``AppliedCache``, an
+mark of the events it last walked (``runtime.event_prefix.EventMark``), the form
+names and the result (``AppliedCache``, an
 immutable value that ``runtime.tracker_copy.copy_state`` passes on to a copy, so the
 tracker of the next message starts from it); a call walks only the events added
 since, with Rasa's own step (``_undo_till_previous`` and the rest are Rasa's
@@ -39,7 +40,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from runtime.event_prefix import continues
+from runtime.event_prefix import EventMark
 
 # Where a tracker keeps its cache (``copy_state`` copies it).
 CACHE_ATTRIBUTE = "_bvo_applied_events"
@@ -47,9 +48,9 @@ CACHE_ATTRIBUTE = "_bvo_applied_events"
 
 @dataclass(frozen=True)
 class AppliedCache:
-    """The events last walked, the form names among them, and the walk's result."""
+    """The mark of the events last walked, the form names among them, and the walk's result."""
 
-    events: Tuple[Event, ...]
+    mark: EventMark
     loop_names: FrozenSet[str]
     applied: Tuple[Event, ...]
 
@@ -91,20 +92,19 @@ def applied_events(tracker: DialogueStateTracker) -> List[Event]:
     """
     events = tracker.events
     cached = tracker.__dict__.get(CACHE_ATTRIBUTE)
-    done = len(cached.events) if cached is not None else 0
-    if cached is not None and continues(cached.events, events):
-        new = list(islice(events, done, None))
+    if cached is not None and cached.mark.continued_by(events):
+        new = list(islice(events, cached.mark.count, None))
         if not new:
             return list(cached.applied)
         new_names = _loop_names(new)
         if new_names <= cached.loop_names:
             applied = _walk(tracker, new, cached.loop_names, list(cached.applied))
-            tracker.__dict__[CACHE_ATTRIBUTE] = AppliedCache(cached.events + tuple(new), cached.loop_names,
+            tracker.__dict__[CACHE_ATTRIBUTE] = AppliedCache(EventMark.of(events), cached.loop_names,
                                                               tuple(applied))
             return applied
     loop_names = _loop_names(events)
     applied = _walk(tracker, events, loop_names, [])
-    tracker.__dict__[CACHE_ATTRIBUTE] = AppliedCache(tuple(events), loop_names, tuple(applied))
+    tracker.__dict__[CACHE_ATTRIBUTE] = AppliedCache(EventMark.of(events), loop_names, tuple(applied))
     return applied
 
 

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from runtime.event_prefix import continues
+from runtime.event_prefix import EventMark
 from runtime.event_view import CopiedOnRead
 
 # Where a tracker carries them (``copy_state`` copies it).
@@ -38,9 +37,9 @@ CACHE_ATTRIBUTE = "_bvo_event_dicts"
 
 @dataclass(frozen=True)
 class EventDicts:
-    """Saved events and their ``as_dict``, made after the save's redaction."""
+    """The mark of the saved events and their ``as_dict``, made after the save's redaction."""
 
-    events: Tuple[Event, ...]
+    mark: EventMark
     dicts: Tuple[Dict[str, Any], ...]
 
 
@@ -57,7 +56,7 @@ def extended(tracker: DialogueStateTracker, previous: Optional[EventDicts], done
     """
     kept = previous.dicts[:done] if previous is not None else ()
     new = tuple(event.as_dict() for event in islice(tracker.events, done, None))
-    return EventDicts(tuple(tracker.events), kept + new)
+    return EventDicts(EventMark.of(tracker.events), kept + new)
 
 
 def kept_dicts(tracker: DialogueStateTracker) -> Optional[EventDicts]:
@@ -81,8 +80,8 @@ def current_state_with_kept_dicts(original: Callable[..., Dict[str, Any]]) -> Ca
         cache = self.__dict__.get(CACHE_ATTRIBUTE) if event_verbosity == EventVerbosity.ALL else None
         if cache is None:
             return original(self, event_verbosity)
-        events, done = self.events, len(cache.events)
-        if not continues(cache.events, events):
+        events, done = self.events, cache.mark.count
+        if not cache.mark.continued_by(events):
             return original(self, event_verbosity)
         state = original(self, EventVerbosity.NONE)
         state["events"] = CopiedOnRead(cache.dicts, [event.as_dict() for event in islice(events, done, None)])

@@ -63,7 +63,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from runtime.event_prefix import continues
+from runtime.event_prefix import EventMark
 from runtime.event_types import with_subclasses
 from runtime.slot_copy import copied_slots
 
@@ -215,19 +215,22 @@ class SlotScan:
     """What the events before a window's start say about slots, kept to go on from at the next turn.
 
     Attributes:
-        events: The events scanned (a list nobody changes); the first ``upto`` were read.
-        upto: How many first events were read.
+        mark: The mark of the events read (``runtime.event_prefix``): the first ``upto``.
         slots: The values of the slots set since the newest session start or restart
             (and since the newest ``AllSlotsReset``).
         reverted: Whether a revert came after the newest session start or restart.
         loop: The form named by the newest ``ActiveLoop`` after it, if any.
     """
 
-    events: Sequence[Any]
-    upto: int
+    mark: EventMark
     slots: Mapping[str, Any]
     reverted: bool
     loop: Optional[str]
+
+    @property
+    def upto(self) -> int:
+        """How many first events were read."""
+        return self.mark.count
 
     def result(self) -> Optional[Dict[str, Any]]:
         """The slot values before event ``upto``; None when no window may start there (a revert, a form)."""
@@ -252,7 +255,7 @@ def scan_slots(events: Sequence[Any], start: int, previous: Optional[SlotScan] =
     Returns:
         The scan of ``events[:start]``.
     """
-    if previous is not None and start >= previous.upto and continues(previous.events, events, previous.upto):
+    if previous is not None and start >= previous.upto and previous.mark.continued_by(events):
         first, slots = previous.upto, dict(previous.slots)
         reverted, loop = previous.reverted, previous.loop
     else:
@@ -269,7 +272,7 @@ def scan_slots(events: Sequence[Any], start: int, previous: Optional[SlotScan] =
             loop = event.name
         elif kind in _SLOT_RESETS:
             slots = {}
-    return SlotScan(events, start, slots, reverted, loop)
+    return SlotScan(EventMark.of(events, start), slots, reverted, loop)
 
 
 def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTracker]:
@@ -288,7 +291,7 @@ def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTr
     cached = tracker.__dict__.get(_CACHE_ATTRIBUTE)
     if cached is not None and cached[0] == key:
         return cached[1]
-    events = list(tracker.events)
+    events = tracker.events  # a deque: read from its newest end and once forward, never copied
     start = start_index(events, min_actions)
     view = None
     if start is not None:

@@ -15,14 +15,14 @@ import functools
 import logging
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Awaitable, Callable, Iterable, Optional, Tuple
+from typing import Any, Awaitable, Callable, Iterable, Optional
 
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.limit_texts import SESSION_RESTARTED, notice
-from runtime.event_prefix import continues
+from runtime.event_prefix import EventMark
 from runtime.event_types import with_subclasses
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,9 @@ CACHE_ATTRIBUTE = "_bvo_turns_in_session"
 
 @dataclass(frozen=True)
 class TurnCount:
-    """The events last counted and the user messages of their latest session."""
+    """The mark of the events last counted and the user messages of their latest session."""
 
-    events: Tuple[Event, ...]
+    mark: EventMark
     turns: int
 
 
@@ -62,7 +62,7 @@ def _count(events: Iterable[Event], turns: int) -> int:
 def turns_in_session(tracker: DialogueStateTracker) -> int:
     """Counts the user messages since the latest session start, going on from the last count.
 
-    The tracker keeps the events it counted and the count (``TurnCount``); a later
+    The tracker keeps the mark of the events it counted and the count (``TurnCount``); a later
     call counts only the events added since, as long as the earlier ones are the
     same objects, else all of them.
 
@@ -74,14 +74,11 @@ def turns_in_session(tracker: DialogueStateTracker) -> int:
     """
     events = tracker.events
     kept = tracker.__dict__.get(CACHE_ATTRIBUTE)
-    if kept is not None and continues(kept.events, events):
-        new = tuple(islice(events, len(kept.events), None))
-        turns = _count(new, kept.turns)
-        counted = kept.events + new
+    if kept is not None and kept.mark.continued_by(events):
+        turns = _count(islice(events, kept.mark.count, None), kept.turns)
     else:
-        counted = tuple(events)
-        turns = _count(counted, 0)
-    tracker.__dict__[CACHE_ATTRIBUTE] = TurnCount(counted, turns)
+        turns = _count(events, 0)
+    tracker.__dict__[CACHE_ATTRIBUTE] = TurnCount(EventMark.of(events), turns)
     return turns
 
 
