@@ -83,13 +83,13 @@ cluster: setup web train ## Start PostgreSQL, Redis, the action server, 2 Rasa i
 cluster-stop: ## Stop what `make cluster` started
 	@$(PY) -m scripts.cluster stop
 
-test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a killed instance, store faults (~1 min)
+test-cluster: train ## Cluster tests: nothing lost or doubled, slow turns, a killed instance, store faults (~10 min)
 	BVO_MODEL=$(MODEL) $(PY) -m pytest -q -m cluster tests/cluster
 
 bench: setup ## Speed and memory against the stock `rasa init` assistant (~25 min; BENCH_ARGS="--skip-train ...")
 	$(PY) -m bench $(BENCH_ARGS)
 
-bench-turns: setup train ## Cost of a turn as one conversation grows: 1000 turns, median at turns 1, 50, 200, 1000 (~10 min)
+bench-turns: setup train ## Cost of a turn as one conversation grows: 1000 turns, median at turns 1, 50, 200, 1000 (~1 min)
 	$(PY) -m bench.turn_cost --model $(MODEL) $(BENCH_TURNS_ARGS)
 
 # make report: DB (SQLAlchemy URL or SQLite file; passed in the environment, not on the command
