@@ -275,6 +275,15 @@ def scan_slots(events: Sequence[Any], start: int, previous: Optional[SlotScan] =
     return SlotScan(EventMark.of(events, start), slots, reverted, loop)
 
 
+@dataclass(frozen=True)
+class _KeptWindow:
+    """A tracker's window for the predictions of one turn, and the events it was made from."""
+
+    mark: EventMark
+    min_actions: int
+    view: Optional[WindowTracker]
+
+
 def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTracker]:
     """The window of ``tracker`` (kept on the tracker while it does not change), or None.
 
@@ -287,11 +296,11 @@ def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTr
     """
     if isinstance(tracker, WindowTracker) or len(tracker.events) <= min_actions:
         return None
-    key = (len(tracker.events), id(tracker.events[-1]), min_actions)
-    cached = tracker.__dict__.get(_CACHE_ATTRIBUTE)
-    if cached is not None and cached[0] == key:
-        return cached[1]
     events = tracker.events  # a deque: read from its newest end and once forward, never copied
+    cached = tracker.__dict__.get(_CACHE_ATTRIBUTE)
+    if (cached is not None and cached.min_actions == min_actions and cached.mark.count == len(events)
+            and cached.mark.continued_by(events)):
+        return cached.view
     start = start_index(events, min_actions)
     view = None
     if start is not None:
@@ -301,7 +310,7 @@ def window(tracker: DialogueStateTracker, min_actions: int) -> Optional[WindowTr
         view = WindowTracker(tracker, start, slots) if slots is not None else None
     if view is not None and sum(isinstance(e, ActionExecuted) for e in view.applied_events()) < min_actions:
         view = None  # forms undone inside the window left too few states
-    tracker.__dict__[_CACHE_ATTRIBUTE] = (key, view)
+    tracker.__dict__[_CACHE_ATTRIBUTE] = _KeptWindow(EventMark.of(events), min_actions, view)
     return view
 
 

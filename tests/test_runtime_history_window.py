@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import random
@@ -287,3 +288,16 @@ def test_a_window_builds_its_states_once_and_each_caller_gets_its_own(seed, monk
             assert len(built) - before <= 1, "built at most once per window and arguments"
             compared += 1
     assert compared > 50
+
+
+def test_a_window_is_kept_only_for_the_same_events_and_length():
+    tracker = tracker_of(conversation(2, turns=60, reverts=False))
+    view = window(tracker, 8)
+    assert view is not None and window(tracker, 8) is view  # the turn's next prediction
+    other = window(tracker, 9)
+    assert other is not view and window(tracker, 9) is other
+    tracker.events[0] = copy.copy(tracker.events[0])  # the same length and newest event, another first
+    assert window(tracker, 9) is not other
+    again = window(tracker, 9)
+    tracker.update(ActionExecuted("action_listen"))
+    assert window(tracker, 9) is not again
